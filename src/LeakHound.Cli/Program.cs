@@ -1,0 +1,90 @@
+using LeakHound.Cli.Commands;
+using LeakHound.Core;
+
+namespace LeakHound.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        try
+        {
+            return Run(args, stdout, Console.Error);
+        }
+        finally
+        {
+            try { stdout.Flush(); } catch (IOException) { /* the reader went away (a closed pipe) */ }
+        }
+    }
+
+    /// <summary>Runs one command; returns the exit code (0 ok, 2 bad usage or input).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "help" or "-h" or "--help" or "-help")
+            {
+                stdout.Write(Help);
+                return args.Length == 0 ? 2 : 0;
+            }
+            var rest = args.Skip(1).ToList();
+            return args[0] switch
+            {
+                "top" => TopCommand.Run(rest, stdout),
+                "raw" => RawCommand.Run(rest, stdout),
+                "export" => ExportCommand.Run(rest, stdout, stderr),
+                "version" or "--version" => Version(stdout),
+                _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
+            };
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine("leakhound: " + e.Message);
+            return 2;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine("leakhound: " + e.Message);
+            return 2;
+        }
+    }
+
+    private static int Version(TextWriter stdout)
+    {
+        stdout.WriteLine("leakhound " + typeof(Program).Assembly.GetName().Version);
+        return 0;
+    }
+
+    private const string Help = """
+        leakhound: find what leaks in a Go service, and why.
+
+        Reports on pprof profiles (profile.proto, gzipped or not, and the ?debug=1 text forms),
+        with go tool pprof's numbers and option names:
+          leakhound top    [options] PROFILE   flat report, as go tool pprof -top
+          leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
+          leakhound export --format proto -o OUT.pb.gz PROFILE
+                                               write the profile as gzipped profile.proto
+
+        Report options (pprof's single-dash spellings and kebab-case both work):
+          -sample_index=NAME|N   sample value to report (also -inuse_space, -inuse_objects,
+                                 -alloc_space, -alloc_objects, -total_delay, -contentions, -mean_delay)
+          -mean                  average value per sample (divided by the first value)
+          -cum / -flat           sort by cumulative or flat value (default flat)
+          -nodecount=N           show at most N nodes
+          -nodefraction=F        drop nodes below F of the total (default 0.005)
+          -edgefraction=F        drop edges below F of the total (default 0.001)
+          -trim=false            keep every node
+          -unit=U                output unit (minimum, auto, B, kB, MB, ns, ms, s, …)
+          -divide_by=F           divide every value by F
+          -functions -filefunctions -files -lines -addresses
+                                 granularity (default -functions)
+          -noinlines             attribute inlined functions to their caller
+          -drop_negative         drop nodes with negative values
+          -symbolize=none        ignore the symbol and label lines of text profiles (as pprof does)
+          --json                 the same rows as JSON
+
+        Exit codes: 0 ok, 2 bad usage or bad input.
+
+        """;
+}

@@ -1,0 +1,86 @@
+using LeakHound.Analysis.Graph;
+using LeakHound.Core;
+using LeakHound.Formats.Pprof;
+using LeakHound.Reports;
+
+namespace LeakHound.Cli;
+
+/// <summary>The options every pprof-style report accepts, and their translation into <see cref="ReportOptions"/>.</summary>
+public static class ReportFlags
+{
+    /// <summary>Option name → takes a value.</summary>
+    public static readonly IReadOnlyDictionary<string, bool> Known = new Dictionary<string, bool>
+    {
+        ["sample_index"] = true, ["mean"] = false, ["divide_by"] = true, ["unit"] = true,
+        ["inuse_space"] = false, ["inuse_objects"] = false, ["alloc_space"] = false, ["alloc_objects"] = false,
+        ["total_delay"] = false, ["contentions"] = false, ["mean_delay"] = false,
+        ["cum"] = false, ["flat"] = false,
+        ["nodecount"] = true, ["nodefraction"] = true, ["edgefraction"] = true, ["trim"] = false,
+        ["functions"] = false, ["filefunctions"] = false, ["files"] = false, ["lines"] = false, ["addresses"] = false,
+        ["granularity"] = true, ["noinlines"] = false, ["drop_negative"] = false, ["compact_labels"] = false,
+        ["symbolize"] = true, ["json"] = false, ["output"] = true, ["o"] = true,
+    };
+
+    public static ReportOptions Options(CommandLine cl)
+    {
+        var o = new ReportOptions();
+        string si = cl.Get("sample_index") ?? "";
+        bool mean = cl.Flag("mean");
+        // pprof's legacy selectors: the first one given wins when no -sample_index is set.
+        foreach (var (flag, type) in new[]
+        {
+            ("total_delay", "delay"), ("mean_delay", "delay"), ("contentions", "contentions"),
+            ("inuse_space", "inuse_space"), ("inuse_objects", "inuse_objects"),
+            ("alloc_space", "alloc_space"), ("alloc_objects", "alloc_objects"),
+        })
+        {
+            if (!cl.Flag(flag)) continue;
+            if (flag == "mean_delay") mean = true;
+            if (si.Length == 0) si = type;
+        }
+
+        var granularity = Granularity.Functions;
+        if (cl.Get("granularity") is { } g && !GranularityNames.TryParse(g, out granularity))
+            throw new UsageException($"unknown granularity \"{g}\": use functions, filefunctions, files, lines or addresses");
+        foreach (var name in cl.Order)
+            if (GranularityNames.TryParse(name, out var gg) && cl.Flag(name)) granularity = gg;
+
+        bool cum = false;
+        foreach (var name in cl.Order)
+        {
+            if (name == "cum") cum = cl.Flag("cum");
+            if (name == "flat") cum = !cl.Flag("flat");
+        }
+
+        return o with
+        {
+            SampleIndex = si,
+            Mean = mean,
+            DivideBy = cl.Double("divide_by", 1.0),
+            Unit = cl.Get("unit") ?? "minimum",
+            NodeCount = cl.Int("nodecount", -1),
+            NodeFraction = cl.Double("nodefraction", 0.005),
+            EdgeFraction = cl.Double("edgefraction", 0.001),
+            Trim = !cl.Has("trim") || cl.Flag("trim"),
+            CumSort = cum,
+            Granularity = granularity,
+            NoInlines = cl.Flag("noinlines"),
+            DropNegative = cl.Flag("drop_negative"),
+            CompactLabels = cl.Flag("compact_labels"),
+        };
+    }
+
+    public static ProfileReadOptions ReadOptions(CommandLine cl)
+    {
+        string sym = cl.Get("symbolize") ?? "";
+        return new ProfileReadOptions { KeepSymbols = sym != "none" };
+    }
+
+    /// <summary>The single profile a report reads.</summary>
+    public static Profile ReadProfile(CommandLine cl)
+    {
+        if (cl.Positionals.Count != 1)
+            throw new UsageException(cl.Positionals.Count == 0 ? "no profile given" : "give one profile (merging several is not available in this version)");
+        return ProfileReader.ReadFile(cl.Positionals[0], ReadOptions(cl));
+    }
+}

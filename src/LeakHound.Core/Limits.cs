@@ -1,0 +1,32 @@
+namespace LeakHound.Core;
+
+/// <summary>
+/// Caps on every size and count read from untrusted input, checked before anything is allocated
+/// for it. The defaults admit any real profile (the benchmark's 2-million-sample heap profile uses
+/// a small part of each) while refusing inputs that would exhaust memory.
+/// </summary>
+public sealed record Limits
+{
+    public static readonly Limits Default = new();
+
+    /// <summary>Bytes after decompression; also the largest file read whole.</summary>
+    public long MaxDecompressedBytes { get; init; } = 4L << 30;
+
+    /// <summary>Samples in one profile.</summary>
+    public int MaxSamples { get; init; } = 100_000_000;
+
+    /// <summary>Locations, functions, mappings or strings in one profile (each).</summary>
+    public int MaxTableEntries { get; init; } = 50_000_000;
+
+    /// <summary>Values per sample (sample types).</summary>
+    public int MaxSampleTypes { get; init; } = 64;
+
+    /// <summary>Frames in one stack.</summary>
+    public int MaxStackDepth { get; init; } = 1 << 16;
+
+    /// <summary>Length of one string, in bytes.</summary>
+    public int MaxStringBytes { get; init; } = 1 << 24;
+
+    /// <summary>Nesting of length-delimited messages.</summary>
+    public int MaxNesting { get; init; } = 16;
+}
