@@ -1,4 +1,5 @@
 using LeakHound.Analysis.Graph;
+using LeakHound.Analysis.Merge;
 using LeakHound.Core;
 using LeakHound.Formats.Pprof;
 using LeakHound.Reports;
@@ -76,11 +77,17 @@ public static class ReportFlags
         return new ProfileReadOptions { KeepSymbols = sym != "none" };
     }
 
-    /// <summary>The single profile a report reads.</summary>
-    public static Profile ReadProfile(CommandLine cl)
+    /// <summary>
+    /// The single profile a report reads. pprof merges every profile it reads, even a lone one
+    /// (summing samples with equal stacks, dropping all-zero samples, renumbering locations);
+    /// <paramref name="compact"/> does the same. Flat and graph reports do not need it: their
+    /// sums are unchanged by it.
+    /// </summary>
+    public static Profile ReadProfile(CommandLine cl, bool compact)
     {
         if (cl.Positionals.Count != 1)
             throw new UsageException(cl.Positionals.Count == 0 ? "no profile given" : "give one profile (merging several is not available in this version)");
-        return ProfileReader.ReadFile(cl.Positionals[0], ReadOptions(cl));
+        var p = ProfileReader.ReadFile(cl.Positionals[0], ReadOptions(cl));
+        return compact ? ProfileMerger.Merge(p) : p;
     }
 }

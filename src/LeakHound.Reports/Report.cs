@@ -156,7 +156,7 @@ public sealed class Report
     }
 
     /// <summary>pprof's reportLabels: the profile labels, then what the graph shows and what it dropped.</summary>
-    public List<string> ReportLabels(TrimmedGraph g, IReadOnlyList<string> activeFilters, bool fullHeaders)
+    public List<string> ReportLabels(TrimmedGraph g, int droppedEdges, IReadOnlyList<string> activeFilters, bool fullHeaders)
     {
         var label = fullHeaders || !Options.CompactLabels ? ProfileLabels() : [];
         long flatSum = 0;
@@ -172,8 +172,8 @@ public sealed class Report
         {
             if (g.DroppedNodes > 0)
                 label.Add(Dropped(g.DroppedNodes, "node", "cum", FormatValue(Math.Abs((long)(Total * Options.NodeFraction)))));
-            if (g.DroppedEdges > 0)
-                label.Add(Dropped(g.DroppedEdges, "edge", "freq", FormatValue(Math.Abs((long)(Total * Options.EdgeFraction)))));
+            if (droppedEdges > 0)
+                label.Add(Dropped(droppedEdges, "edge", "freq", FormatValue(Math.Abs((long)(Total * Options.EdgeFraction)))));
             if (g.Order.Length > 0 && g.Order.Length < g.OriginalCount)
                 label.Add($"Showing top {g.Order.Length} nodes out of {g.OriginalCount}");
         }

@@ -1,3 +1,4 @@
+using LeakHound.Analysis.Filter;
 using LeakHound.Reports.Text;
 
 namespace LeakHound.Cli.Commands;
@@ -10,7 +11,7 @@ public static class RawCommand
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
         var cl = CommandLine.Parse(args, ReportFlags.Known);
-        RawReport.Write(ReportFlags.ReadProfile(cl), stdout);
+        RawReport.Write(SampleSubset.WithStacks(ReportFlags.ReadProfile(cl, compact: true)), stdout);
         return 0;
     }
 }

@@ -12,7 +12,7 @@ public static class TopCommand
     public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
         var cl = CommandLine.Parse(args, ReportFlags.Known);
-        var profile = ReportFlags.ReadProfile(cl);
+        var profile = ReportFlags.ReadProfile(cl, compact: false);
         var options = ReportFlags.Options(cl).For(ReportKind.Top);
         var report = TopReport.Build(Report.Create(profile, options));
         if (cl.Flag("json")) WriteJson(report, stdout);

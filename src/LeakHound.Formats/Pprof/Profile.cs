@@ -1,7 +1,7 @@
 namespace LeakHound.Formats.Pprof;
 
 /// <summary>A sample type or period type: what is measured and in which unit.</summary>
-public readonly record struct ValueType(string Type, string Unit);
+public readonly record struct ProfileValueType(string Type, string Unit);
 
 /// <summary>A mapped binary or library. Indexed densely; <see cref="Id"/> is the id the file gave it.</summary>
 public record struct Mapping(
@@ -37,9 +37,9 @@ public readonly record struct Label(int Key, int Str, long Num, int NumUnit)
 /// </summary>
 public sealed class Profile
 {
-    public required ValueType[] SampleTypes { get; init; }
+    public required ProfileValueType[] SampleTypes { get; init; }
     public string DefaultSampleType { get; init; } = "";
-    public ValueType PeriodType { get; init; } = new("", "");
+    public ProfileValueType PeriodType { get; init; } = new("", "");
     public long Period { get; init; }
     public long TimeNanos { get; init; }
     public long DurationNanos { get; init; }

@@ -22,7 +22,7 @@ public sealed class ProfileBuilder
     private readonly Dictionary<ulong, int> _locationById = [];
     private readonly Dictionary<ulong, int> _functionById = [];
 
-    public ProfileBuilder(ValueType[] sampleTypes)
+    public ProfileBuilder(ProfileValueType[] sampleTypes)
     {
         SampleTypes = sampleTypes;
         _strings.Add("");
@@ -30,9 +30,9 @@ public sealed class ProfileBuilder
         _labelStart.Add(0);
     }
 
-    public ValueType[] SampleTypes { get; }
+    public ProfileValueType[] SampleTypes { get; }
     public string DefaultSampleType { get; set; } = "";
-    public ValueType PeriodType { get; set; } = new("", "");
+    public ProfileValueType PeriodType { get; set; } = new("", "");
     public long Period { get; set; }
     public long TimeNanos { get; set; }
     public long DurationNanos { get; set; }

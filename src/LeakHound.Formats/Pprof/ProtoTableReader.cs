@@ -4,7 +4,7 @@ namespace LeakHound.Formats.Pprof;
 
 /// <summary>The profile's tables and scalar fields, read and validated before any sample.</summary>
 internal sealed record ProtoTables(
-    ValueType[] SampleTypes, string DefaultSampleType, ValueType PeriodType, long Period,
+    ProfileValueType[] SampleTypes, string DefaultSampleType, ProfileValueType PeriodType, long Period,
     long TimeNanos, long DurationNanos, string DropFrames, string KeepFrames, string[] Comments,
     Mapping[] Mappings, Function[] Functions, Location[] Locations, Line[] Lines, LocationIndex LocationIndex);
 
@@ -13,7 +13,7 @@ internal sealed class TableReader(string[] strings, string source, Limits limits
 {
     private const int WireVarint = 0, WireBytes = 2;
 
-    private GrowableArray<ValueType> _sampleTypes = new(4);
+    private GrowableArray<ProfileValueType> _sampleTypes = new(4);
     private GrowableArray<Mapping> _mappings = new(4);
     private GrowableArray<Function> _functions = new(256);
     private GrowableArray<Location> _locations = new(256);
@@ -22,7 +22,7 @@ internal sealed class TableReader(string[] strings, string source, Limits limits
     private GrowableArray<ulong> _locationMappingIds = new(256);
     private GrowableArray<string> _comments = new(0);
     private string _defaultSampleType = "", _dropFrames = "", _keepFrames = "";
-    private ValueType _periodType = new("", "");
+    private ProfileValueType _periodType = new("", "");
     private long _period, _timeNanos, _durationNanos;
 
     public void ReadTopLevel(ref ByteReader r, int field, int wire)
@@ -120,7 +120,7 @@ internal sealed class TableReader(string[] strings, string source, Limits limits
         return strings[index];
     }
 
-    private ValueType ReadValueType(ByteReader r)
+    private ProfileValueType ReadValueType(ByteReader r)
     {
         string type = "", unit = "";
         while (!r.AtEnd)
@@ -131,7 +131,7 @@ internal sealed class TableReader(string[] strings, string source, Limits limits
             if (field == 1) type = String(ref r, v);
             else if (field == 2) unit = String(ref r, v);
         }
-        return new ValueType(type, unit);
+        return new ProfileValueType(type, unit);
     }
 
     private Mapping ReadMapping(ByteReader r)

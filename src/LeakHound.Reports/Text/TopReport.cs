@@ -20,7 +20,7 @@ public sealed class TopReport
         var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines);
         var g = TrimmedGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.IntoInlined));
         rpt.SelectOutputUnit(g);
-        var labels = rpt.ReportLabels(g, activeFilters ?? [], fullHeaders: false);
+        var labels = rpt.ReportLabels(g, droppedEdges: 0, activeFilters ?? [], fullHeaders: false);
 
         var inline = new bool[ln.NodeCount];
         var noinline = new bool[ln.NodeCount];
