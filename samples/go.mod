@@ -1,0 +1,3 @@
+module leakhound/samples
+
+go 1.19
