@@ -44,10 +44,8 @@ public static class ProfileReader
                 protoError = e;
             }
         }
-#if HAVE_LEGACY
         var legacy = LegacyProfileReader.TryRead(data, source, options.Limits, options.KeepSymbols);
         if (legacy is not null) return legacy;
-#endif
         if (protoError is not null)
             throw new InputException(source, "not a valid profile.proto message (" + protoError.Problem + ") nor a legacy text or binary profile");
         throw new InputException(source, "unrecognized profile format: not profile.proto (gzipped or not), nor a legacy heap, goroutine, threadcreate, contention or CPU profile");
