@@ -1,0 +1,31 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using LeakHound.Formats.Pprof;
+
+namespace LeakHound.Bench;
+
+public static class Program
+{
+    /// <summary>
+    /// <c>generate OUT.pb.gz [samples] [locations] [functions] [seed]</c> writes the large heap profile;
+    /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length >= 2 && args[0] == "generate")
+        {
+            int samples = Arg(args, 2, 2_000_000), locations = Arg(args, 3, 120_000), functions = Arg(args, 4, 30_000);
+            ulong seed = (ulong)Arg(args, 5, 1);
+            var p = HeapProfileGenerator.Generate(samples, locations, functions, seed);
+            using (var fs = File.Create(args[1])) ProtoProfileWriter.Write(p, fs, System.IO.Compression.CompressionLevel.Optimal);
+            long raw = ProtoProfileWriter.EncodeUncompressed(p).LongLength;
+            Console.WriteLine($"wrote {args[1]}: {p.SampleCount} samples, {p.Locations.Length} locations, {p.Functions.Length} functions, {raw} bytes uncompressed, {new FileInfo(args[1]).Length} compressed");
+            return 0;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+
+    private static int Arg(string[] args, int i, int fallback) =>
+        args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+}
