@@ -1,5 +1,5 @@
 using LeakHound.Analysis.Graph;
-using LeakHound.Analysis.Merge;
+using LeakHound.Analysis.Prepare;
 using LeakHound.Core;
 using LeakHound.Formats.Pprof;
 using LeakHound.Reports;
@@ -78,16 +78,16 @@ public static class ReportFlags
     }
 
     /// <summary>
-    /// The single profile a report reads. pprof merges every profile it reads, even a lone one
-    /// (summing samples with equal stacks, dropping all-zero samples, renumbering locations);
-    /// <paramref name="compact"/> does the same. Flat and graph reports do not need it: their
-    /// sums are unchanged by it.
+    /// The single profile a report reads, after the steps pprof applies to every profile it reads
+    /// (<see cref="FetchSteps"/>). <paramref name="compact"/> merges it as pprof does even when alone
+    /// (summing samples with equal stacks, dropping all-zero samples, renumbering locations); flat
+    /// and graph reports do not need that: their sums are unchanged by it.
     /// </summary>
     public static Profile ReadProfile(CommandLine cl, bool compact)
     {
         if (cl.Positionals.Count != 1)
             throw new UsageException(cl.Positionals.Count == 0 ? "no profile given" : "give one profile (merging several is not available in this version)");
         var p = ProfileReader.ReadFile(cl.Positionals[0], ReadOptions(cl));
-        return compact ? ProfileMerger.Merge(p) : p;
+        return FetchSteps.Apply([p], compact);
     }
 }

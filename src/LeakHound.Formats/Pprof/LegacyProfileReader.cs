@@ -41,7 +41,7 @@ public static class LegacyProfileReader
         foreach (var parse in Parsers)
         {
             var p = parse(data, ctx);
-            if (p != null) return p;
+            if (p != null) return keepSymbols ? LegacyHiddenFrames.Trim(p) : p;
         }
         // Where pprof would only say "unrecognized profile format", a format that started out right
         // and then went wrong says where and how.
