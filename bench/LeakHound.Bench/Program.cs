@@ -8,6 +8,7 @@ public static class Program
 {
     /// <summary>
     /// <c>generate OUT.pb.gz [samples] [locations] [functions] [seed]</c> writes the large heap profile;
+    /// <c>phases PROFILE</c> times each phase of <c>top</c> once;
     /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
     /// </summary>
     public static int Main(string[] args)
@@ -20,6 +21,11 @@ public static class Program
             using (var fs = File.Create(args[1])) ProtoProfileWriter.Write(p, fs, System.IO.Compression.CompressionLevel.Optimal);
             long raw = ProtoProfileWriter.EncodeUncompressed(p).LongLength;
             Console.WriteLine($"wrote {args[1]}: {p.SampleCount} samples, {p.Locations.Length} locations, {p.Functions.Length} functions, {raw} bytes uncompressed, {new FileInfo(args[1]).Length} compressed");
+            return 0;
+        }
+        if (args.Length >= 2 && args[0] == "phases")
+        {
+            PhaseTimes.Run(args[1]);
             return 0;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -48,6 +48,19 @@ public sealed class EdgeTable
         if (!inline) _inline[e] = false;
     }
 
+    /// <summary>
+    /// Adds the edges of a table built over other samples: weights summed, residual if either was,
+    /// inline only if both were — as if one table had seen all the samples.
+    /// </summary>
+    public void AddAll(EdgeTable other)
+    {
+        for (int e = 0; e < other.Count; e++)
+        {
+            int mine = FindOrAdd(other._src[e], other._dst[e], other._inline[e]);
+            Add(mine, other._weightDiv[e], other._weight[e], other._residual[e], other._inline[e]);
+        }
+    }
+
     public void Remove(int e) => _removed[e] = true;
 
     /// <summary>Removes live edges whose |weight| is below the cutoff; returns how many were removed.</summary>

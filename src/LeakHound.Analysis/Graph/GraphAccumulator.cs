@@ -25,16 +25,46 @@ public static class GraphAccumulator
     public static (NodeValues Values, EdgeTable? Edges) Accumulate(
         Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[]? kept, EdgeScope edges, bool[]? sampleFilter = null)
     {
+        bool[]? edgeDest = null;
+        if (edges == EdgeScope.IntoInlined)
+        {
+            edgeDest = InlinedNodes(p, ln);
+            bool any = false;
+            for (int n = 0; n < edgeDest.Length; n++)
+            {
+                if (kept is not null && !kept[n]) edgeDest[n] = false;
+                any |= edgeDest[n];
+            }
+            // No kept node is ever inlined: there is no edge to record.
+            if (!any) return (Range(p, ln, valueIndex, meanIndex, kept, null, null, sampleFilter, 0, p.SampleCount), new EdgeTable());
+        }
+        var table = edges == EdgeScope.None ? null : new EdgeTable();
+
+        // Samples are independent: chunks are added up on each core, then summed.
+        int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, p.SampleCount / 100_000));
+        if (workers <= 1)
+            return (Range(p, ln, valueIndex, meanIndex, kept, table, edgeDest, sampleFilter, 0, p.SampleCount), table);
+        var parts = new (NodeValues Values, EdgeTable? Edges)[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            int from = (int)((long)p.SampleCount * w / workers), to = (int)((long)p.SampleCount * (w + 1) / workers);
+            var t = table is null ? null : new EdgeTable();
+            parts[w] = (Range(p, ln, valueIndex, meanIndex, kept, t, edgeDest, sampleFilter, from, to), t);
+        });
+        var values = parts[0].Values;
+        for (int w = 1; w < workers; w++) values.Add(parts[w].Values);
+        if (table is not null)
+            foreach (var part in parts) table.AddAll(part.Edges!);
+        return (values, table);
+    }
+
+    private static NodeValues Range(
+        Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[]? kept, EdgeTable? table, bool[]? edgeDest,
+        bool[]? sampleFilter, int fromSample, int toSample)
+    {
         int nodeCount = ln.NodeCount;
         var values = new NodeValues(nodeCount);
-        bool[]? edgeDest = edges switch
-        {
-            EdgeScope.IntoInlined => InlinedNodes(p, ln),
-            _ => null,
-        };
-        EdgeTable? table = edges == EdgeScope.None ? null : new EdgeTable();
-        bool trackEdges = table is not null && (edgeDest is null || Array.IndexOf(edgeDest, true) >= 0);
-
+        bool trackEdges = table is not null;
         var seen = new int[nodeCount];
         var edgeSeen = new List<int>();
         var flat = values.Flat;
@@ -48,7 +78,7 @@ public static class GraphAccumulator
         var nodeIds = ln.Node;
         int nv = p.ValueCount;
 
-        for (int s = 0; s < p.SampleCount; s++)
+        for (int s = fromSample; s < toSample; s++)
         {
             if (sampleFilter is not null && !sampleFilter[s]) continue;
             long w = v[(long)s * nv + valueIndex];
@@ -96,7 +126,7 @@ public static class GraphAccumulator
                 flatDiv[parent] += dw;
             }
         }
-        return (values, table);
+        return values;
     }
 
     /// <summary>Nodes that appear as an inlined (not outermost) line of some location.</summary>

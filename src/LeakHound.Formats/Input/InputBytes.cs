@@ -17,22 +17,28 @@ public static class InputBytes
     /// <summary>Reads a file (or "-" for standard input), gunzipped if needed.</summary>
     public static byte[] ReadFile(string path, Limits limits)
     {
-        byte[] raw;
         try
         {
             if (path == "-")
             {
                 using var stdin = Console.OpenStandardInput();
-                raw = ReadAll(stdin, "standard input", limits.MaxDecompressedBytes);
+                var raw = ReadAll(stdin, "standard input", limits.MaxDecompressedBytes);
+                return IsGzip(raw) ? Gunzip(raw, "standard input", limits) : raw;
             }
-            else
-            {
-                var info = new FileInfo(path);
-                if (!info.Exists) throw new InputException(path, Directory.Exists(path) ? "is a directory, not a profile" : "no such file");
-                if (info.Length > limits.MaxDecompressedBytes)
-                    throw new InputException(path, $"file of {info.Length} bytes is over the limit of {limits.MaxDecompressedBytes}");
-                raw = File.ReadAllBytes(path);
-            }
+            if (Directory.Exists(path)) throw new InputException(path, "is a directory, not a profile");
+            if (!File.Exists(path)) throw new InputException(path, "no such file");
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            long length = fs.Length;
+            Span<byte> magic = stackalloc byte[2];
+            int got = fs.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            fs.Position = 0;
+            if (got == 2 && IsGzip(magic))
+                return GunzipStream(fs, length, path, limits);
+            if (length > limits.MaxDecompressedBytes)
+                throw new InputException(path, $"file of {length} bytes is over the limit of {limits.MaxDecompressedBytes}");
+            var data = new byte[length];
+            fs.ReadExactly(data);
+            return data;
         }
         catch (IOException e)
         {
@@ -42,20 +48,41 @@ public static class InputBytes
         {
             throw new InputException(path, e.Message);
         }
-        return IsGzip(raw) ? Gunzip(raw, path, limits) : raw;
+    }
+
+    /// <summary>Gunzips straight from the file, so the compressed bytes are never held whole.</summary>
+    private static byte[] GunzipStream(FileStream fs, long length, string source, Limits limits)
+    {
+        if (length < 18) throw new InputException(source, $"gzip data is truncated: {length} bytes is shorter than a gzip header and trailer");
+        Span<byte> trailer = stackalloc byte[4];
+        fs.Position = length - 4;
+        fs.ReadExactly(trailer);
+        fs.Position = 0;
+        uint isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        return Decompress(fs, isize, source, limits);
     }
 
     public static byte[] Gunzip(byte[] gz, string source, Limits limits)
     {
         if (gz.Length < 18) throw new InputException(source, $"gzip data is truncated: {gz.Length} bytes is shorter than a gzip header and trailer");
         uint isize = BinaryPrimitives.ReadUInt32LittleEndian(gz.AsSpan(gz.Length - 4));
+        return Decompress(new MemoryStream(gz, writable: false), isize, source, limits);
+    }
+
+    /// <summary>
+    /// Decompresses into one buffer sized by the trailer's length (mod 2^32, so only a hint, capped
+    /// by the limit), then checks that length: a truncated stream decompresses "successfully" to
+    /// fewer bytes than its trailer would say, and a stream cut inside the trailer has no true one.
+    /// </summary>
+    private static byte[] Decompress(Stream compressed, uint isize, string source, Limits limits)
+    {
         long hint = Math.Min(isize, limits.MaxDecompressedBytes);
         byte[] output;
         int length;
         try
         {
-            using var z = new GZipStream(new MemoryStream(gz, writable: false), CompressionMode.Decompress);
-            (output, length) = ReadInto(z, (int)Math.Min(Math.Max(hint, 4096), Array.MaxLength - 1) + 1, source, limits.MaxDecompressedBytes);
+            using var z = new GZipStream(compressed, CompressionMode.Decompress);
+            (output, length) = ReadInto(z, (int)Math.Min(Math.Max(hint, 1), Array.MaxLength), source, limits.MaxDecompressedBytes);
         }
         catch (InvalidDataException e)
         {
@@ -74,18 +101,27 @@ public static class InputBytes
         return buf;
     }
 
+    /// <summary>
+    /// Reads the stream to its end into a buffer of <paramref name="initial"/> bytes, grown by doubling
+    /// only if the data is longer; a buffer filled exactly is probed with one byte instead of being
+    /// grown, so a right size hint costs no copy.
+    /// </summary>
     private static (byte[] Buffer, int Length) ReadInto(Stream s, int initial, string source, long max)
     {
-        var buf = new byte[initial];
+        var buf = new byte[Math.Max(1, initial)];
         int len = 0;
+        Span<byte> probe = stackalloc byte[1];
         while (true)
         {
             if (len == buf.Length)
             {
+                int extra = s.Read(probe);
+                if (extra == 0) break;
                 long next = Math.Min((long)buf.Length * 2, Array.MaxLength);
                 if (len >= max || next <= len)
                     throw new InputException(source, $"decompressed data is over the limit of {max} bytes");
                 Array.Resize(ref buf, (int)Math.Min(next, max + 1));
+                buf[len++] = probe[0];
             }
             int n = s.Read(buf, len, buf.Length - len);
             if (n == 0) break;

@@ -30,9 +30,11 @@ public static class ProtoProfileReader
         var strings = new GrowableArray<string>(64);
         var sampleOffsets = new GrowableArray<int>(1024);
         var sampleLengths = new GrowableArray<int>(1024);
+        var tableFields = new GrowableArray<int>(1024);
         var r = new ByteReader(data, source);
         while (!r.AtEnd)
         {
+            int fieldStart = r.Position;
             var (field, wire) = ReadTag(ref r);
             if (field == 6 && wire == WireBytes)
             {
@@ -50,6 +52,7 @@ public static class ProtoProfileReader
             }
             else
             {
+                tableFields.Add(fieldStart);
                 SkipField(ref r, wire);
             }
         }
@@ -57,11 +60,11 @@ public static class ProtoProfileReader
         if (table.Length == 0 || table[0].Length != 0)
             throw new InputException(source, table.Length == 0 ? "profile has no string table" : "string table does not start with the empty string");
 
-        // Walk 2: everything but samples.
+        // Walk 2: everything but samples and strings, visiting only those fields.
         var ctx = new TableReader(table, source, limits);
-        r = new ByteReader(data, source);
-        while (!r.AtEnd)
+        foreach (int at in tableFields.AsSpan())
         {
+            r = new ByteReader(data[at..], source, at);
             var (field, wire) = ReadTag(ref r);
             ctx.ReadTopLevel(ref r, field, wire);
         }
@@ -107,46 +110,86 @@ public static class ProtoProfileReader
         };
     }
 
-    /// <summary>Counts each sample's location ids and labels, so the flat arrays are allocated once, exactly.</summary>
-    private static void CountStacksAndLabels(ReadOnlySpan<byte> data, string source, int[] offsets, int[] lengths, int[] stackStart, int[] labelStart, Limits limits)
+    /// <summary>
+    /// Counts each sample's location ids and labels, so the flat arrays are allocated once, exactly:
+    /// the counts in parallel chunks, then their running sums.
+    /// </summary>
+    private static unsafe void CountStacksAndLabels(ReadOnlySpan<byte> data, string source, int[] offsets, int[] lengths, int[] stackStart, int[] labelStart, Limits limits)
     {
+        fixed (byte* ptr = data)
+        {
+            byte* p = ptr;
+            int length = data.Length;
+            ForChunks(offsets.Length, (from, to) =>
+            {
+                var all = new ReadOnlySpan<byte>(p, length);
+                for (int i = from; i < to; i++) CountOne(all, source, offsets[i], lengths[i], out stackStart[i + 1], out labelStart[i + 1]);
+            });
+        }
         long stackTotal = 0, labelTotal = 0;
         for (int i = 0; i < offsets.Length; i++)
         {
-            var r = new ByteReader(data.Slice(offsets[i], lengths[i]), source, offsets[i]);
-            int frames = 0, labels = 0;
-            while (!r.AtEnd)
-            {
-                var (field, wire) = ReadTag(ref r);
-                if (field == 1 && wire == WireBytes)
-                {
-                    int len = ReadLength(ref r, int.MaxValue, "location ids");
-                    frames += CountVarints(r.ReadBytes(len));
-                }
-                else if (field == 1 && wire == WireVarint)
-                {
-                    r.ReadVarint();
-                    frames++;
-                }
-                else if (field == 3 && wire == WireBytes)
-                {
-                    int len = ReadLength(ref r, int.MaxValue, "label");
-                    var inner = r.Sub(len);
-                    if (IsKeptLabel(ref inner)) labels++;
-                }
-                else
-                {
-                    SkipField(ref r, wire);
-                }
-            }
+            int frames = stackStart[i + 1];
             if (frames > limits.MaxStackDepth)
                 throw InputException.AtOffset(source, offsets[i], $"sample has {frames} frames, more than the limit of {limits.MaxStackDepth}");
             stackTotal += frames;
-            labelTotal += labels;
+            labelTotal += labelStart[i + 1];
             if (stackTotal > Array.MaxLength || labelTotal > Array.MaxLength)
                 throw InputException.AtOffset(source, offsets[i], "more stack frames or labels than one profile can hold");
             stackStart[i + 1] = (int)stackTotal;
             labelStart[i + 1] = (int)labelTotal;
+        }
+    }
+
+    private static void CountOne(ReadOnlySpan<byte> data, string source, int offset, int length, out int frames, out int labels)
+    {
+        var r = new ByteReader(data.Slice(offset, length), source, offset);
+        frames = 0;
+        labels = 0;
+        while (!r.AtEnd)
+        {
+            var (field, wire) = ReadTag(ref r);
+            if (field == 1 && wire == WireBytes)
+            {
+                int len = ReadLength(ref r, int.MaxValue, "location ids");
+                frames += CountVarints(r.ReadBytes(len));
+            }
+            else if (field == 1 && wire == WireVarint)
+            {
+                r.ReadVarint();
+                frames++;
+            }
+            else if (field == 3 && wire == WireBytes)
+            {
+                int len = ReadLength(ref r, int.MaxValue, "label");
+                var inner = r.Sub(len);
+                if (IsKeptLabel(ref inner)) labels++;
+            }
+            else
+            {
+                SkipField(ref r, wire);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [0, n) in one chunk per core (one chunk for small n).</summary>
+    private static void ForChunks(int n, Action<int, int> body)
+    {
+        int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, n / 50_000));
+        if (workers <= 1)
+        {
+            body(0, n);
+            return;
+        }
+        try
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                body((int)((long)n * w / workers), (int)((long)n * (w + 1) / workers)));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is InputException) is InputException input)
+        {
+            // Several chunks may fail; report one, as a single-threaded read would.
+            throw input;
         }
     }
 
@@ -185,22 +228,11 @@ public static class ProtoProfileReader
 
     private static unsafe void DecodeSamples(ReadOnlySpan<byte> data, string source, int[] offsets, int[] lengths, SampleSink sink)
     {
-        int n = offsets.Length;
-        int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, n / 50_000));
-        if (workers <= 1)
+        fixed (byte* ptr = data)
         {
-            sink.Decode(data, source, offsets, lengths, 0, n);
-            return;
-        }
-        fixed (byte* p = data)
-        {
-            byte* ptr = p;
+            byte* p = ptr;
             int length = data.Length;
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-            {
-                int from = (int)((long)n * w / workers), to = (int)((long)n * (w + 1) / workers);
-                sink.Decode(new ReadOnlySpan<byte>(ptr, length), source, offsets, lengths, from, to);
-            });
+            ForChunks(offsets.Length, (from, to) => sink.Decode(new ReadOnlySpan<byte>(p, length), source, offsets, lengths, from, to));
         }
     }
 
