@@ -33,3 +33,33 @@ public static class PhaseTimes
         Console.WriteLine($"{p.SampleCount} samples, {p.Stack.Length} frames, {ln.NodeCount} nodes, {g.Order.Length} shown");
     }
 }
+
+/// <summary>
+/// The hardware floor the brief measures against: gunzip the file and walk over every varint in it
+/// (without interpreting anything), single-threaded, as one process.
+/// </summary>
+public static class Floor
+{
+    public static void Run(string path)
+    {
+        var sw = Stopwatch.StartNew();
+        var data = InputBytes.ReadFile(path, Limits.Default);
+        long varints = 0, sum = 0;
+        int i = 0;
+        while (i < data.Length)
+        {
+            ulong v = 0;
+            int shift = 0;
+            byte b;
+            do
+            {
+                b = data[i++];
+                v |= (ulong)(b & 0x7f) << shift;
+                shift += 7;
+            } while (b >= 0x80 && i < data.Length);
+            sum += (long)v;
+            varints++;
+        }
+        Console.WriteLine($"gunzip + varint walk: {sw.ElapsedMilliseconds} ms ({data.Length} bytes, {varints} varints, checksum {sum})");
+    }
+}

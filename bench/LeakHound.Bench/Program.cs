@@ -23,6 +23,11 @@ public static class Program
             Console.WriteLine($"wrote {args[1]}: {p.SampleCount} samples, {p.Locations.Length} locations, {p.Functions.Length} functions, {raw} bytes uncompressed, {new FileInfo(args[1]).Length} compressed");
             return 0;
         }
+        if (args.Length >= 2 && args[0] == "floor")
+        {
+            Floor.Run(args[1]);
+            return 0;
+        }
         if (args.Length >= 2 && args[0] == "phases")
         {
             PhaseTimes.Run(args[1]);
