@@ -28,15 +28,8 @@ public static class SampleSubset
             stackStart[i + 1] = stack.Count;
             labelStart[i + 1] = labels.Count;
         }
-        return new Profile
-        {
-            SampleTypes = p.SampleTypes, DefaultSampleType = p.DefaultSampleType, PeriodType = p.PeriodType,
-            Period = p.Period, TimeNanos = p.TimeNanos, DurationNanos = p.DurationNanos,
-            DropFrames = p.DropFrames, KeepFrames = p.KeepFrames, Comments = p.Comments, Metadata = p.Metadata,
-            Mappings = p.Mappings, Functions = p.Functions, Locations = p.Locations, Lines = p.Lines, Strings = p.Strings,
-            SampleCount = kept.Count, Values = values, StackStart = stackStart, Stack = stack.ToArray(),
-            LabelStart = labelStart, Labels = labels.ToArray(),
-        };
+        return p.With(sampleCount: kept.Count, values: values, stackStart: stackStart, stack: stack.ToArray(),
+            labelStart: labelStart, labels: labels.ToArray());
     }
 
     /// <summary>

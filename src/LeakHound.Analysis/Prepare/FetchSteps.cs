@@ -28,7 +28,7 @@ public static class FetchSteps
         if (p.Mappings.Length > 0) return p;
         var locations = (Location[])p.Locations.Clone();
         for (int i = 0; i < locations.Length; i++) locations[i].Mapping = 0;
-        return With(p, mappings: [new Mapping(1, 0, 0, 0, "", "", false, false, false, false)], locations: locations);
+        return p.With(mappings: [new Mapping(1, 0, 0, 0, "", "", false, false, false, false)], locations: locations);
     }
 
     /// <summary>pprof's unsourceMappings: a mapping without build id whose file is an absolute URL loses the file name.</summary>
@@ -36,7 +36,7 @@ public static class FetchSteps
     {
         if (!p.Mappings.Any(m => m.BuildId.Length == 0 && IsAbsoluteUrl(m.File))) return p;
         var mappings = p.Mappings.Select(m => m.BuildId.Length == 0 && IsAbsoluteUrl(m.File) ? m with { File = "" } : m).ToArray();
-        return With(p, mappings: mappings);
+        return p.With(mappings: mappings);
     }
 
     private static bool IsAbsoluteUrl(string s)
@@ -109,7 +109,7 @@ public static class FetchSteps
             stack.AddRange(st[from..]);
             stackStart[s + 1] = stack.Count;
         }
-        return With(p, locations: locations, stackStart: stackStart, stack: stack.ToArray());
+        return p.With(locations: locations, stackStart: stackStart, stack: stack.ToArray());
     }
 
     /// <summary>pprof's simplifyFunc: drops a leading '.' and an argument list, keeping "(anonymous namespace)" and "operator()".</summary>
@@ -126,14 +126,4 @@ public static class FetchSteps
             return name[..open];
         }
     }
-
-    private static Profile With(Profile p, Mapping[]? mappings = null, Location[]? locations = null, int[]? stackStart = null, int[]? stack = null) => new()
-    {
-        SampleTypes = p.SampleTypes, DefaultSampleType = p.DefaultSampleType, PeriodType = p.PeriodType,
-        Period = p.Period, TimeNanos = p.TimeNanos, DurationNanos = p.DurationNanos,
-        DropFrames = p.DropFrames, KeepFrames = p.KeepFrames, Comments = p.Comments, Metadata = p.Metadata,
-        Mappings = mappings ?? p.Mappings, Functions = p.Functions, Locations = locations ?? p.Locations,
-        Lines = p.Lines, Strings = p.Strings, SampleCount = p.SampleCount, Values = p.Values,
-        StackStart = stackStart ?? p.StackStart, Stack = stack ?? p.Stack, LabelStart = p.LabelStart, Labels = p.Labels,
-    };
 }

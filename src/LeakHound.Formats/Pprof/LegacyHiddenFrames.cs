@@ -30,14 +30,6 @@ internal static class LegacyHiddenFrames
             stackStart[s + 1] = stack.Count;
         }
         if (!changed) return p;
-        return new Profile
-        {
-            SampleTypes = p.SampleTypes, DefaultSampleType = p.DefaultSampleType, PeriodType = p.PeriodType,
-            Period = p.Period, TimeNanos = p.TimeNanos, DurationNanos = p.DurationNanos,
-            DropFrames = p.DropFrames, KeepFrames = p.KeepFrames, Comments = p.Comments, Metadata = p.Metadata,
-            Mappings = p.Mappings, Functions = p.Functions, Locations = p.Locations, Lines = p.Lines, Strings = p.Strings,
-            SampleCount = p.SampleCount, Values = p.Values, StackStart = stackStart, Stack = stack.ToArray(),
-            LabelStart = p.LabelStart, Labels = p.Labels,
-        };
+        return p.With(stackStart: stackStart, stack: stack.ToArray());
     }
 }

@@ -76,6 +76,22 @@ public sealed class Profile
 
     public int ValueCount => SampleTypes.Length;
 
+    /// <summary>A copy sharing everything but what is given: new tables, or new sample arrays.</summary>
+    public Profile With(
+        Mapping[]? mappings = null, Location[]? locations = null,
+        int? sampleCount = null, long[]? values = null, int[]? stackStart = null, int[]? stack = null,
+        int[]? labelStart = null, Label[]? labels = null) => new()
+    {
+        SampleTypes = SampleTypes, DefaultSampleType = DefaultSampleType, PeriodType = PeriodType,
+        Period = Period, TimeNanos = TimeNanos, DurationNanos = DurationNanos,
+        DropFrames = DropFrames, KeepFrames = KeepFrames, Comments = Comments, Metadata = Metadata,
+        Mappings = mappings ?? Mappings, Functions = Functions, Locations = locations ?? Locations,
+        Lines = Lines, Strings = Strings,
+        SampleCount = sampleCount ?? SampleCount, Values = values ?? Values,
+        StackStart = stackStart ?? StackStart, Stack = stack ?? Stack,
+        LabelStart = labelStart ?? LabelStart, Labels = labels ?? Labels,
+    };
+
     public ReadOnlySpan<long> SampleValues(int sample) => Values.AsSpan(sample * SampleTypes.Length, SampleTypes.Length);
 
     public ReadOnlySpan<int> SampleStack(int sample) => Stack.AsSpan(StackStart[sample], StackStart[sample + 1] - StackStart[sample]);

@@ -47,7 +47,7 @@ public static class ProfileReader
         var legacy = LegacyProfileReader.TryRead(data, source, options.Limits, options.KeepSymbols);
         if (legacy is not null) return legacy;
         if (protoError is not null)
-            throw new InputException(source, "not a valid profile.proto message (" + protoError.Problem + ") nor a legacy text or binary profile");
+            throw new InputException(source, "unrecognized profile format: not a valid profile.proto message (" + protoError.Problem + "), nor a legacy text or binary profile");
         throw new InputException(source, "unrecognized profile format: not profile.proto (gzipped or not), nor a legacy heap, goroutine, threadcreate, contention or CPU profile");
     }
 }

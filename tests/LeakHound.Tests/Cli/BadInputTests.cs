@@ -47,7 +47,7 @@ public sealed class BadInputTests : IDisposable
         var data = new byte[4096];
         new Random(42).NextBytes(data);
         data[0] = 0x12; // a plausible protobuf tag (field 2, bytes), so the proto reader is tried first
-        AssertOneLineError(Write("random.bin", data), "not a valid profile.proto message");
+        AssertOneLineError(Write("random.bin", data), "unrecognized profile format: not a valid profile.proto message");
         data[0] = 0xff;
         AssertOneLineError(Write("random2.bin", data), "unrecognized profile format");
     }
