@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every LeakHound sample service and the load tool into samples/bin/.
+# Builds every LeakHound sample service, the load tool and manygoroutines
+# (a stand-alone dump generator, not a service) into samples/bin/.
 # Usage: bash samples/build.sh
 # Paths are kept (no -trimpath) so profile tools can find the sources.
 set -euo pipefail
@@ -8,7 +9,9 @@ src="${BASH_SOURCE[0]}"
 [[ "$src" == */* ]] || src="./$src"
 here="$(cd "${src%/*}" && pwd)"
 
-# The sample services, in capture order. capture.sh reads this list.
+# The sample services, in capture order. capture.sh reads this list, so only
+# services belong in it; the tools are in TOOLS.
+TOOLS="load manygoroutines"
 SAMPLES="cacheleak metricleak goroutineleak tickerleak substringleak finalizercycle lrucache garbage workerpool"
 
 if [[ "${1:-}" == "--list" ]]; then
@@ -33,18 +36,18 @@ fi
 
 cd "$here"
 mkdir -p bin
-pkgs=(./load)
-for s in $SAMPLES; do
+pkgs=()
+for s in $TOOLS $SAMPLES; do
 	pkgs+=("./$s")
 done
 if ! go build -o bin/ "${pkgs[@]}"; then
 	echo "build.sh: go build failed" >&2
 	exit 1
 fi
-for s in $SAMPLES load; do
+for s in $SAMPLES $TOOLS; do
 	if [[ ! -x "bin/$s" ]]; then
 		echo "build.sh: bin/$s was not produced" >&2
 		exit 1
 	fi
 done
-echo "build.sh: built $(echo $SAMPLES load | wc -w) binaries into $here/bin ($(go version))" >&2
+echo "build.sh: built $(echo $SAMPLES $TOOLS | wc -w) binaries into $here/bin ($(go version))" >&2

@@ -5,7 +5,8 @@
 #
 # Builds everything (build.sh), then for each sample (default: all nine):
 # starts it on a free loopback port, warms it up with load, fetches the
-# profile set, drives more load, fetches a second heap profile and stops it.
+# profile set and a stack dump, drives more load, fetches a second heap
+# profile and stack dump and stops it.
 # Results go to OUTDIR/<sample>/. Only 127.0.0.1 is ever contacted.
 #
 # Environment:
@@ -158,6 +159,7 @@ capture_one() {
 	rm -f "$dir"/{heap.pb.gz,heap2.pb.gz,allocs.pb.gz,goroutine.pb.gz,mutex.pb.gz,block.pb.gz,threadcreate.pb.gz} \
 		"$dir"/{heap.txt,goroutine.txt,goroutine-stacks.txt,mutex.txt,block.txt,threadcreate.txt} \
 		"$dir"/{numgoroutine.txt,numgoroutine2.txt,metrics.txt,metrics2.txt,vars.json,capture.txt} \
+		"$dir"/{stackdump.txt,stackdump2.txt} \
 		"$dir"/{binary,heap.dump,sample.stdout,sample.log,.drive}
 	cp "$bin" "$dir/binary" || {
 		fail_reason="cannot copy binary"
@@ -233,6 +235,7 @@ capture_one() {
 	fetch numgoroutine.txt /debug/numgoroutine || return 1
 	fetch metrics.txt /debug/gc || return 1 # collect first so heap_alloc is live data
 	fetch metrics.txt /metrics || return 1
+	fetch stackdump.txt /debug/stackdump || return 1
 
 	drive "$more_n" || {
 		fail_reason="driving more load failed"
@@ -245,6 +248,7 @@ capture_one() {
 	fetch numgoroutine2.txt /debug/numgoroutine || return 1
 	fetch metrics2.txt /debug/gc || return 1
 	fetch metrics2.txt /metrics || return 1
+	fetch stackdump2.txt /debug/stackdump || return 1
 	fetch vars.json /debug/vars || return 1
 
 	if [[ "${CAPTURE_HEAPDUMP:-}" == "1" ]]; then

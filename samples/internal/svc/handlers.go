@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // metricKind is a Prometheus metric type as written on a "# TYPE" line.
@@ -114,4 +115,86 @@ func serveHeapDump(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "ok\n")
+}
+
+// Stack dump consistency: how often /debug/stackdump tries, and the smallest
+// buffer it starts with.
+const (
+	stackDumpAttempts = 20
+	stackDumpMinBuf   = 64 << 10
+)
+
+// errInconsistentDump is returned by stackDump when the goroutine count never
+// agreed with the dump.
+var errInconsistentDump = errors.New("runtime.NumGoroutine never agreed with the runtime.Stack dump")
+
+// stackDump returns runtime.Stack(buf, true) for all goroutines and a
+// goroutine count that matches it exactly. runtime.NumGoroutine is read right
+// before and right after each runtime.Stack call; the dump is accepted only
+// when both readings agree with each other and with the number of
+// "goroutine " header lines in it. Otherwise (goroutines starting or exiting
+// meanwhile, or the finalizer goroutine running a finalizer, which the dump
+// shows but NumGoroutine does not count) it waits a little and tries again,
+// stackDumpAttempts times in all; attempts says how many it took. The buffer
+// grows until the dump fits. runtime.Stack ignores GOTRACEBACK, so the dump
+// never shows the runtime's own goroutines, which NumGoroutine does not count
+// either.
+func stackDump() (n int, dump []byte, attempts int, err error) {
+	size := stackDumpMinBuf
+	for size < runtime.NumGoroutine()<<10 {
+		size *= 2
+	}
+	buf := make([]byte, size)
+	var before, after, inDump int
+	for attempts = 1; ; attempts++ {
+		var m int
+		for {
+			before = runtime.NumGoroutine()
+			m = runtime.Stack(buf, true)
+			after = runtime.NumGoroutine()
+			if m < len(buf) {
+				break
+			}
+			buf = make([]byte, 2*len(buf))
+		}
+		inDump = countGoroutineHeaders(buf[:m])
+		if before == after && after == inDump {
+			return after, buf[:m], attempts, nil
+		}
+		if attempts == stackDumpAttempts {
+			return 0, nil, attempts, fmt.Errorf("%w in %d attempts (last: %d before, %d after, %d in the dump)",
+				errInconsistentDump, attempts, before, after, inDump)
+		}
+		time.Sleep(time.Duration(attempts) * 5 * time.Millisecond)
+	}
+}
+
+// countGoroutineHeaders counts the lines of a runtime.Stack dump that start a
+// goroutine ("goroutine 7 [chan send]:").
+func countGoroutineHeaders(dump []byte) int {
+	header := []byte("goroutine ")
+	n := bytes.Count(dump, append([]byte{'\n'}, header...))
+	if bytes.HasPrefix(dump, header) {
+		n++
+	}
+	return n
+}
+
+// serveStackDump answers "# NumGoroutine N" followed by the full
+// runtime.Stack dump of all goroutines, N being exactly the number of
+// goroutines in the dump (see stackDump). The X-Stackdump-Attempts header
+// says how many dumps it took. It answers 503 if no consistent dump could be
+// taken.
+func serveStackDump(w http.ResponseWriter, r *http.Request) {
+	n, dump, attempts, err := stackDump()
+	w.Header().Set("X-Stackdump-Attempts", strconv.Itoa(attempts))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	head := "# NumGoroutine " + strconv.Itoa(n) + "\n"
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(dump)))
+	_, _ = io.WriteString(w, head)
+	_, _ = w.Write(dump)
 }

@@ -150,6 +150,7 @@ func NewMux(work http.HandlerFunc) *http.ServeMux {
 	mux.Handle("/debug/vars", expvar.Handler())
 	mux.HandleFunc("/metrics", serveMetrics)
 	mux.HandleFunc("/debug/numgoroutine", serveNumGoroutine)
+	mux.HandleFunc("/debug/stackdump", serveStackDump)
 	mux.HandleFunc("/debug/heapdump", serveHeapDump)
 	mux.HandleFunc("/debug/gc", serveGC)
 	mux.Handle("/work", countRequests(work))
