@@ -34,6 +34,7 @@ public static class Program
                 "top" => TopCommand.Run(rest, stdout),
                 "raw" => RawCommand.Run(rest, stdout),
                 "export" => ExportCommand.Run(rest, stdout, stderr),
+                "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
             };
@@ -65,6 +66,16 @@ public static class Program
           leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
           leakhound export --format proto -o OUT.pb.gz PROFILE
                                                write the profile as gzipped profile.proto
+
+        Goroutine dumps (debug=2, runtime.Stack, panic/SIGQUIT output, debug=1, proto), from a
+        file or a service (http://host:port):
+          leakhound goroutines [options] FILE|URL     groups by stack, ranks, points out stuck ones
+            --similarity exact|pointers|args         how alike stacks must be (default pointers)
+            --match RX / --exclude RX                keep / drop groups whose stack matches
+            --groups N                               groups to print (default 30, 0 for all)
+            --base OLD                               what appeared or grew since OLD
+            --every 30s                              with a URL: fetch, wait, fetch again, compare
+            --json, --html FILE
 
         Report options (pprof's single-dash spellings and kebab-case both work):
           -sample_index=NAME|N   sample value to report (also -inuse_space, -inuse_objects,

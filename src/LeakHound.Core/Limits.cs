@@ -21,7 +21,10 @@ public sealed record Limits
     /// <summary>Values per sample (sample types).</summary>
     public int MaxSampleTypes { get; init; } = 64;
 
-    /// <summary>Frames in one stack.</summary>
+    /// <summary>Goroutines (rows) in one goroutine dump; a million-goroutine dump is about 1 GB of text.</summary>
+    public int MaxGoroutines { get; init; } = 50_000_000;
+
+    /// <summary>Frames in one stack (also one goroutine's stack in a goroutine dump).</summary>
     public int MaxStackDepth { get; init; } = 1 << 16;
 
     /// <summary>Length of one string, in bytes.</summary>
