@@ -1,3 +1,5 @@
+using LeakHound.Formats.Goroutines;
+
 namespace LeakHound.Analysis.Goroutines;
 
 /// <summary>A group compared between two dumps: how many goroutines it had and has.</summary>
@@ -18,10 +20,10 @@ public static class GoroutineDiff
     /// Matches groups by stack and creator, not argument values (they change from dump to dump):
     /// groups of one dump that differ only in arguments count together, shown by the largest.
     /// </summary>
-    public static List<GroupChange> Compare(IReadOnlyList<GoroutineGroup> before, IReadOnlyList<GoroutineGroup> after)
+    public static List<GroupChange> Compare(GoroutineDump beforeDump, IReadOnlyList<GoroutineGroup> before, GoroutineDump afterDump, IReadOnlyList<GoroutineGroup> after)
     {
-        var old = ByStack(before);
-        var now = ByStack(after);
+        var old = ByStack(beforeDump, before);
+        var now = ByStack(afterDump, after);
         var changes = new List<GroupChange>();
         foreach (var (key, n) in now)
         {
@@ -40,13 +42,14 @@ public static class GoroutineDiff
         return changes;
     }
 
-    private static Dictionary<string, (long Count, GoroutineGroup? Largest)> ByStack(IReadOnlyList<GoroutineGroup> groups)
+    private static Dictionary<string, (long Count, GoroutineGroup? Largest)> ByStack(GoroutineDump d, IReadOnlyList<GoroutineGroup> groups)
     {
         var result = new Dictionary<string, (long Count, GoroutineGroup? Largest)>(StringComparer.Ordinal);
         foreach (var g in groups)
         {
-            result.TryGetValue(g.StackKey, out var e);
-            result[g.StackKey] = (e.Count + g.Count, e.Largest is null || g.Count > e.Largest.Count ? g : e.Largest);
+            string key = GoroutineGrouping.StackKey(d, g);
+            result.TryGetValue(key, out var e);
+            result[key] = (e.Count + g.Count, e.Largest is null || g.Count > e.Largest.Count ? g : e.Largest);
         }
         return result;
     }

@@ -24,8 +24,5 @@ public sealed class GoroutineGroup
     public required int FirstUserFrame { get; init; }
     /// <summary>How much the group matters: many goroutines, in user code, waiting long, rank first.</summary>
     public required double Score { get; init; }
-    /// <summary>A text equal for equal groups in different dumps: state, creator, frames, and arguments as compared.</summary>
-    public required string Signature { get; init; }
-    /// <summary>The same without arguments: what diffs match groups of two dumps by, since argument values change between dumps.</summary>
-    public required string StackKey { get; init; }
+
 }

@@ -13,29 +13,40 @@ public static class GoroutineGrouping
     public static List<GoroutineGroup> Group(GoroutineDump d, StackSimilarity similarity)
     {
         var args = ArgumentKeys(d, similarity);
-        var byHash = new Dictionary<ulong, List<int>>();
-        var groups = new List<List<int>>();
+        // Groups found so far: the first row of each, chained by hash; each row's group.
+        var firstWithHash = new Dictionary<ulong, int>();
+        var nextWithHash = new List<int>();
+        var firstRow = new List<int>();
+        var groupOf = new int[d.Count];
         for (int g = 0; g < d.Count; g++)
         {
             ulong h = Hash(d, g, args);
-            if (!byHash.TryGetValue(h, out var candidates))
-            {
-                byHash[h] = candidates = [];
-            }
             int found = -1;
-            foreach (int gi in candidates)
-                if (Same(d, groups[gi][0], g, args)) { found = gi; break; }
+            if (firstWithHash.TryGetValue(h, out int gi))
+            {
+                for (; gi >= 0; gi = nextWithHash[gi])
+                    if (Same(d, firstRow[gi], g, args)) { found = gi; break; }
+            }
             if (found < 0)
             {
-                candidates.Add(groups.Count);
-                groups.Add([g]);
+                found = firstRow.Count;
+                firstRow.Add(g);
+                nextWithHash.Add(firstWithHash.TryGetValue(h, out int head) ? head : -1);
+                firstWithHash[h] = found;
             }
-            else
-            {
-                groups[found].Add(g);
-            }
+            groupOf[g] = found;
         }
-        var result = groups.Select(rows => Describe(d, rows, args, similarity == StackSimilarity.IgnoreArgs)).ToList();
+
+        // Rows by group, in dump order, without a list per group.
+        var start = new int[firstRow.Count + 1];
+        foreach (int gi2 in groupOf) start[gi2 + 1]++;
+        for (int i = 0; i < firstRow.Count; i++) start[i + 1] += start[i];
+        var rows = new int[d.Count];
+        var fill = (int[])start.Clone();
+        for (int g = 0; g < d.Count; g++) rows[fill[groupOf[g]]++] = g;
+
+        var result = new List<GoroutineGroup>(firstRow.Count);
+        for (int i = 0; i < firstRow.Count; i++) result.Add(Describe(d, rows[start[i]..start[i + 1]]));
         result.Sort((a, b) =>
         {
             int c = b.Score.CompareTo(a.Score);
@@ -53,24 +64,37 @@ public static class GoroutineGrouping
         if (similarity == StackSimilarity.IgnoreArgs) return keys;
         for (int i = 0; i < keys.Length; i++) keys[i] = i;
         if (similarity == StackSimilarity.Exact) return keys;
+        // Pointer-blind forms are looked up without making a string for each (most are repeats).
         var normalized = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lookup = normalized.GetAlternateLookup<ReadOnlySpan<char>>();
+        var buffer = new StringBuilder(256);
+        char[] chars = new char[256];
         for (int i = 0; i < keys.Length; i++)
         {
-            string n = WithoutPointers(d.Strings[i]);
-            if (!normalized.TryGetValue(n, out int k)) normalized[n] = k = i;
+            string s = d.Strings[i];
+            if (!s.Contains("0x", StringComparison.Ordinal)) continue;
+            buffer.Clear();
+            AppendWithoutPointers(s, buffer);
+            if (buffer.Length > chars.Length) chars = new char[buffer.Length * 2];
+            buffer.CopyTo(0, chars, 0, buffer.Length);
+            var span = chars.AsSpan(0, buffer.Length);
+            if (!lookup.TryGetValue(span, out int k))
+            {
+                k = i;
+                lookup[span] = k;
+            }
             keys[i] = k;
         }
         return keys;
     }
 
     /// <summary>
-    /// Argument text with every value that looks like a pointer (0x and 6 or more hex digits), and
-    /// every value the runtime marked as possibly inaccurate ("0x5?", Go 1.18+), replaced by "ptr".
+    /// Appends argument text with every value that looks like a pointer (0x and 6 or more hex
+    /// digits), and every value the runtime marked as possibly inaccurate ("0x5?", Go 1.18+),
+    /// replaced by "ptr".
     /// </summary>
-    public static string WithoutPointers(string args)
+    private static void AppendWithoutPointers(string args, StringBuilder sb)
     {
-        if (!args.Contains("0x", StringComparison.Ordinal)) return args;
-        var sb = new StringBuilder(args.Length);
         int i = 0;
         while (i < args.Length)
         {
@@ -89,7 +113,6 @@ public static class GoroutineGrouping
             }
             sb.Append(args[i++]);
         }
-        return sb.ToString();
     }
 
     private const GoroutineFlags KeyFlags = GoroutineFlags.LockedToThread | GoroutineFlags.Leaked;
@@ -128,7 +151,7 @@ public static class GoroutineGrouping
         return true;
     }
 
-    private static GoroutineGroup Describe(GoroutineDump d, List<int> rows, int[] args, bool ignoreArgs)
+    private static GoroutineGroup Describe(GoroutineDump d, int[] rows)
     {
         int rep = rows[0];
         long count = 0;
@@ -173,7 +196,7 @@ public static class GoroutineGrouping
         return new GoroutineGroup
         {
             Representative = rep,
-            Rows = [.. rows],
+            Rows = rows,
             Count = count,
             MinWaitMinutes = minWait,
             MaxWaitMinutes = maxWait,
@@ -183,21 +206,21 @@ public static class GoroutineGrouping
             ParentIds = parents,
             FirstUserFrame = firstUser,
             Score = score,
-            Signature = Signature(d, rep, args, ignoreArgs),
-            StackKey = Signature(d, rep, args, ignoreArgs: true),
         };
     }
 
-    private static string Signature(GoroutineDump d, int g, int[] args, bool ignoreArgs)
+    /// <summary>
+    /// A text equal for groups with the same state, creator and frames in different dumps,
+    /// arguments left out (their values change from dump to dump): what diffs match groups by.
+    /// </summary>
+    public static string StackKey(GoroutineDump d, GoroutineGroup group)
     {
+        int g = group.Representative;
         var sb = new StringBuilder();
         sb.Append(d.Str(d.State[g])).Append('|').Append((int)(d.Flags[g] & KeyFlags)).Append('|');
         sb.Append(d.Str(d.CreatedByFunction[g])).Append('@').Append(d.Str(d.CreatedByFile[g])).Append(':').Append(d.CreatedByLine[g]);
         foreach (var f in d.FramesOf(g))
-        {
             sb.Append('\n').Append(d.Str(f.Function)).Append('@').Append(d.Str(f.File)).Append(':').Append(f.Line);
-            if (!ignoreArgs && f.Args >= 0) sb.Append('(').Append(d.Str(args[f.Args])).Append(')');
-        }
         return sb.ToString();
     }
 }

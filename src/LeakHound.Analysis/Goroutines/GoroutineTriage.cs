@@ -112,7 +112,7 @@ public static partial class GoroutineTriage
                     if (!address.StartsWith("0x", StringComparison.Ordinal)) break;
                     string caller = i + 1 < frames.Length ? FrameText(d, frames[i + 1]) : "";
                     waiters.TryGetValue(address, out var w);
-                    waiters[address] = (w.Count + d.Multiplicity[row], w.Count == 0 ? gi : w.Group, fn["sync.(*".Length..fn.IndexOf(')')], w.Where.Length == 0 ? caller : w.Where);
+                    waiters[address] = (w.Count + d.Multiplicity[row], w.Count == 0 ? gi : w.Group, fn["sync.(*".Length..fn.IndexOf(')')], string.IsNullOrEmpty(w.Where) ? caller : w.Where);
                     break;
                 }
             }

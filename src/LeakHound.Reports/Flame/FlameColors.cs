@@ -27,8 +27,8 @@ public static class FlameColors
         uint h = Hash(pkg), hf = Hash(function);
         double jitter = (hf % 1000) / 1000.0;
         if (GoPackages.IsStandard(function))
-            return Hsl(175 + h % 60, 0.42 + (h >> 8) % 12 / 100.0, 0.64 + jitter * 0.08);
-        return Hsl(h % 50, 0.72 + (h >> 8) % 14 / 100.0, 0.58 + jitter * 0.08);
+            return Hsl(175 + h % 60, 0.42 + (h >> 8) % 12 / 100.0, 0.62 + jitter * 0.12);
+        return Hsl(h % 50, 0.72 + (h >> 8) % 14 / 100.0, 0.56 + jitter * 0.12);
     }
 
     /// <summary>

@@ -319,7 +319,7 @@ internal static class FlamePage
 
         function status() {
           const t = tree, n = zoom;
-          $('status').innerHTML = t.n === 0 ? 'No samples with a non-zero value.'
+          $('status').innerHTML = t.n <= 1 && t.value[0] === 0 ? 'No samples with a non-zero value.'
             : (n === 0 && mode === 'main' ? 'Click a frame to zoom in, Esc or Reset to zoom out; hover for details.' : 'Showing ' + esc(nameOf(t, n)) + ': ' + esc(D.diff ? 'base ' + fmt(t.base[n]) + ' → new ' + fmt(t.value[n]) : fmt(t.value[n]) + ' (' + pct(t.value[n], D.percentOf) + ' of total)'));
         }
 
@@ -429,7 +429,7 @@ internal static class FlamePage
             rects.forEach((rs, row) => {
               for (let i = 0; i < rs.length; i += 3) {
                 const n = rs[i + 2], w = rs[i + 1] - rs[i];
-                if (nameOf(tree, n) === name && (!best || w > best.width))
+                if (n >= 0 && nameOf(tree, n) === name && (!best || w > best.width))
                   best = { x: r.left + rs[i] + w / 2, y: r.top + row * ROW + BOX / 2, width: w, value: tree.value[n] };
               }
             });

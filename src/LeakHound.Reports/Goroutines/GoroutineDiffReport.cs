@@ -14,7 +14,7 @@ public sealed class GoroutineDiffReport
     {
         Before = before,
         After = after,
-        Changes = GoroutineDiff.Compare(before.Groups, after.Groups),
+        Changes = GoroutineDiff.Compare(before.Dump, before.Groups, after.Dump, after.Groups),
     };
 
     public void WriteText(TextWriter w, int maxRows = 40)

@@ -212,6 +212,30 @@ public sealed partial class FlameHtmlBrowserTests
         }
     }
 
+    [Fact]
+    public async Task A_page_without_samples_says_so()
+    {
+        var b = new FlameTestProfiles();
+        int main = b.Loc("main.main");
+        b.Sample(0, main);
+        var tree = FlameTree.Build(new FlameInput(b.Build(), 0), new FlameTreeOptions());
+        string page = Path.Combine(Path.GetTempPath(), $"leakhound-flame-{Guid.NewGuid():N}.html");
+        using (var w = new StreamWriter(page)) FlameHtml.Write(new FlameReport { Tree = tree, SampleType = "inuse_space", SampleUnit = "bytes", Source = "empty" }, w);
+        try
+        {
+            await using var chromium = await ChromiumSession.StartAsync();
+            string s = await chromium.OpenAsync(new Uri(page).AbsoluteUri);
+            Assert.Equal("No samples with a non-zero value.", (await chromium.EvaluateAsync(s, "document.getElementById('status').textContent")).GetString());
+            await chromium.EvaluateAsync(s, Call(Type, "main"));
+            Assert.Equal("no match", (await chromium.EvaluateAsync(s, "document.getElementById('matches').textContent")).GetString());
+            Assert.Empty(chromium.Errors(s));
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+    }
+
     [GeneratedRegex(@"· ([0-9.]+)% of total")]
     private static partial Regex ShareText();
 }

@@ -41,7 +41,7 @@ public class SampleDumpTests
         var after = GoroutineDumpReader.ReadFile(CorpusFile(sample, "stackdump2.txt"), Limits.Default);
         var oldGroups = GoroutineGrouping.Group(before, StackSimilarity.IgnorePointers);
         var newGroups = GoroutineGrouping.Group(after, StackSimilarity.IgnorePointers);
-        var changes = GoroutineDiff.Compare(oldGroups, newGroups);
+        var changes = GoroutineDiff.Compare(before, oldGroups, after, newGroups);
 
         // capture.sh drives 1000 requests between the two dumps; each leaks one goroutine.
         var top = changes[0];
@@ -76,5 +76,118 @@ public class SampleDumpTests
             var groups = GoroutineGrouping.Group(after, StackSimilarity.IgnorePointers);
             Assert.Empty(GoroutineTriage.Findings(after, groups));
         }
+    }
+}
+
+public class GroupingTests
+{
+    private static LeakHound.Formats.Goroutines.GoroutineDump Dump(string text) =>
+        LeakHound.Formats.Goroutines.GoroutineDumpReader.Read(System.Text.Encoding.UTF8.GetBytes(text), "test", Limits.Default);
+
+    // Go 1.21 runtime.Stack output written by hand from traceback.go: three goroutines in one
+    // function, two with pointer arguments that differ, one with a different small integer.
+    private const string ThreeWorkers = """
+        goroutine 7 [chan receive, 3 minutes]:
+        main.worker(0xc000012345, 0x1)
+        	/src/app/main.go:20 +0x2a
+        created by main.start in goroutine 1
+        	/src/app/main.go:10 +0x45
+
+        goroutine 8 [chan receive, 5 minutes]:
+        main.worker(0xc000099999, 0x1)
+        	/src/app/main.go:20 +0x2a
+        created by main.start in goroutine 1
+        	/src/app/main.go:10 +0x45
+
+        goroutine 9 [chan receive]:
+        main.worker(0xc000012345, 0x2)
+        	/src/app/main.go:20 +0x2a
+        created by main.start in goroutine 1
+        	/src/app/main.go:10 +0x45
+
+        """;
+
+    [Theory]
+    [InlineData(StackSimilarity.Exact, new long[] { 1, 1, 1 })]
+    [InlineData(StackSimilarity.IgnorePointers, new long[] { 2, 1 })]
+    [InlineData(StackSimilarity.IgnoreArgs, new long[] { 3 })]
+    public void SimilarityDecidesWhatGroupsTogether(StackSimilarity similarity, long[] counts)
+    {
+        var groups = GoroutineGrouping.Group(Dump(ThreeWorkers), similarity);
+        Assert.Equal(counts, groups.Select(g => g.Count));
+    }
+
+    [Fact]
+    public void GroupKeepsTheWaitRangeAndParents()
+    {
+        var g = GoroutineGrouping.Group(Dump(ThreeWorkers), StackSimilarity.IgnoreArgs).Single();
+        Assert.Equal(3, g.MinWaitMinutes);
+        Assert.Equal(5, g.MaxWaitMinutes);
+        Assert.Equal([1L], g.ParentIds);
+        Assert.Equal(0, g.FirstUserFrame);
+    }
+
+    [Fact]
+    public void SameMutexIsPointedOut()
+    {
+        // Go 1.20+ wait reason for sync.Mutex; both goroutines wait on mutex 0xc0000a4010.
+        const string text = """
+            goroutine 20 [sync.Mutex.Lock]:
+            sync.runtime_SemacquireMutex(0xc0000a4014?, 0x0?, 0x1?)
+            	/usr/local/go/src/runtime/sema.go:77 +0x25
+            sync.(*Mutex).lockSlow(0xc0000a4010)
+            	/usr/local/go/src/sync/mutex.go:171 +0x165
+            sync.(*Mutex).Lock(0xc0000a4010)
+            	/usr/local/go/src/sync/mutex.go:90 +0x32
+            main.update(0xc0000a4000)
+            	/src/app/store.go:31 +0x4c
+            created by main.main in goroutine 1
+            	/src/app/main.go:12 +0x66
+
+            goroutine 21 [sync.Mutex.Lock]:
+            sync.runtime_SemacquireMutex(0xc0000a4014?, 0x0?, 0x1?)
+            	/usr/local/go/src/runtime/sema.go:77 +0x25
+            sync.(*Mutex).lockSlow(0xc0000a4010)
+            	/usr/local/go/src/sync/mutex.go:171 +0x165
+            sync.(*Mutex).Lock(0xc0000a4010)
+            	/usr/local/go/src/sync/mutex.go:90 +0x32
+            main.read(0xc0000a4000)
+            	/src/app/store.go:44 +0x4c
+            created by main.main in goroutine 1
+            	/src/app/main.go:13 +0x66
+
+            """;
+        var d = Dump(text);
+        var findings = GoroutineTriage.Findings(d, GoroutineGrouping.Group(d, StackSimilarity.IgnorePointers));
+        var f = Assert.Single(findings);
+        Assert.Equal(FindingKind.SameMutex, f.Kind);
+        Assert.Equal(2, f.Goroutines);
+        Assert.StartsWith("2 goroutines wait for the same sync.Mutex 0xc0000a4010", f.Text);
+    }
+
+    [Fact]
+    public void LeakedGoroutinesComeFirst()
+    {
+        // Go 1.26 goroutineleak output: "(leaked)" after the wait reason.
+        const string text = """
+            goroutine 5 [select]:
+            main.idle()
+            	/src/app/main.go:9 +0x1d
+            created by main.main in goroutine 1
+            	/src/app/main.go:5 +0x1a
+
+            goroutine 6 [chan send (leaked)]:
+            main.send(0xc000020000?)
+            	/src/app/main.go:15 +0x2e
+            created by main.main in goroutine 1
+            	/src/app/main.go:6 +0x2a
+
+            """;
+        var d = Dump(text);
+        var groups = GoroutineGrouping.Group(d, StackSimilarity.IgnorePointers);
+        Assert.True(groups[0].Leaked);
+        var findings = GoroutineTriage.Findings(d, groups);
+        Assert.Equal(FindingKind.Leaked, findings[0].Kind);
+        Assert.Contains("main.send", findings[0].Text);
     }
 }
