@@ -31,7 +31,7 @@ public static class Program
             var rest = args.Skip(1).ToList();
             return args[0] switch
             {
-                "top" => TopCommand.Run(rest, stdout),
+                "top" => TopCommand.Run(rest, stdout, stderr),
                 "raw" => RawCommand.Run(rest, stdout),
                 "export" => ExportCommand.Run(rest, stdout, stderr),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),

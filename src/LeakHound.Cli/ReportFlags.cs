@@ -1,3 +1,4 @@
+using LeakHound.Analysis.Filter;
 using LeakHound.Analysis.Graph;
 using LeakHound.Analysis.Prepare;
 using LeakHound.Core;
@@ -20,7 +21,53 @@ public static class ReportFlags
         ["functions"] = false, ["filefunctions"] = false, ["files"] = false, ["lines"] = false, ["addresses"] = false,
         ["granularity"] = true, ["noinlines"] = false, ["drop_negative"] = false, ["compact_labels"] = false,
         ["symbolize"] = true, ["json"] = false, ["output"] = true, ["o"] = true,
+        ["focus"] = true, ["ignore"] = true, ["hide"] = true, ["show"] = true, ["show_from"] = true, ["prune_from"] = true,
+        ["tagfocus"] = true, ["tagignore"] = true, ["tagshow"] = true, ["taghide"] = true, ["relative_percentages"] = false,
     };
+
+    public static FilterOptions Filters(CommandLine cl) => new()
+    {
+        Focus = Rx(cl, "focus"),
+        Ignore = Rx(cl, "ignore"),
+        Hide = Rx(cl, "hide"),
+        Show = Rx(cl, "show"),
+        ShowFrom = Rx(cl, "show_from"),
+        PruneFrom = Rx(cl, "prune_from"),
+        TagFocus = cl.Get("tagfocus") ?? "",
+        TagIgnore = cl.Get("tagignore") ?? "",
+        TagShow = Rx(cl, "tagshow"),
+        TagHide = Rx(cl, "taghide"),
+    };
+
+    private static System.Text.RegularExpressions.Regex? Rx(CommandLine cl, string name)
+    {
+        string? v = cl.Get(name);
+        if (string.IsNullOrEmpty(v)) return null;
+        try
+        {
+            return new System.Text.RegularExpressions.Regex(v, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"parsing {name} regexp: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The report and the profile its graph is built from, as pprof's generateRawReport: the total
+    /// is taken before filtering, unless -relative_percentages. Filter warnings go to stderr.
+    /// </summary>
+    public static Report FilteredReport(CommandLine cl, Profile profile, ReportOptions options, TextWriter stderr, out List<string> activeFilters)
+    {
+        var filters = Filters(cl);
+        activeFilters = filters.ActiveFilters();
+        if (!filters.Any) return Report.Create(profile, options);
+        bool relative = cl.Flag("relative_percentages");
+        Report? report = relative ? null : Report.Create(profile, options);
+        var (filtered, warnings) = ProfileFilters.Apply(profile, filters);
+        foreach (var w in warnings) stderr.WriteLine(w);
+        return relative ? Report.Create(filtered, options) : report!.WithProfile(filtered);
+    }
 
     public static ReportOptions Options(CommandLine cl)
     {

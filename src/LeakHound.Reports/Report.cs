@@ -44,6 +44,13 @@ public sealed class Report
         return new Report(p, o, index, meanIndex, type, st.Unit, ComputeTotal(p, index, meanIndex));
     }
 
+    /// <summary>
+    /// The same report over a filtered profile: the total stays the unfiltered one, as pprof takes
+    /// it before filtering (unless -relative_percentages, which filters first).
+    /// </summary>
+    public Report WithProfile(Profile filtered) =>
+        new(filtered, Options, ValueIndex, MeanIndex, SampleType, SampleUnit, Total);
+
     private static long ComputeTotal(Profile p, int index, int meanIndex)
     {
         long div = 0, total = 0, diffDiv = 0, diffTotal = 0;

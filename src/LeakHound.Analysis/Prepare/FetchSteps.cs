@@ -113,7 +113,7 @@ public static class FetchSteps
     }
 
     /// <summary>pprof's simplifyFunc: drops a leading '.' and an argument list, keeping "(anonymous namespace)" and "operator()".</summary>
-    private static string SimplifyFunc(string f)
+    public static string SimplifyFunc(string f)
     {
         string name = f.StartsWith('.') ? f[1..] : f;
         int from = 0;

@@ -9,12 +9,13 @@ public static class TopCommand
 {
     public const string Usage = "leakhound top [options] PROFILE";
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var cl = CommandLine.Parse(args, ReportFlags.Known);
         var profile = ReportFlags.ReadProfile(cl, compact: false);
         var options = ReportFlags.Options(cl).For(ReportKind.Top);
-        var report = TopReport.Build(Report.Create(profile, options));
+        var rpt = ReportFlags.FilteredReport(cl, profile, options, stderr, out var active);
+        var report = TopReport.Build(rpt, active);
         if (cl.Flag("json")) WriteJson(report, stdout);
         else report.WriteText(stdout);
         return 0;

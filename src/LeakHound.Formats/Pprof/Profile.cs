@@ -78,7 +78,7 @@ public sealed class Profile
 
     /// <summary>A copy sharing everything but what is given: new tables, or new sample arrays.</summary>
     public Profile With(
-        Mapping[]? mappings = null, Location[]? locations = null,
+        Mapping[]? mappings = null, Location[]? locations = null, Line[]? lines = null,
         int? sampleCount = null, long[]? values = null, int[]? stackStart = null, int[]? stack = null,
         int[]? labelStart = null, Label[]? labels = null) => new()
     {
@@ -86,7 +86,7 @@ public sealed class Profile
         Period = Period, TimeNanos = TimeNanos, DurationNanos = DurationNanos,
         DropFrames = DropFrames, KeepFrames = KeepFrames, Comments = Comments, Metadata = Metadata,
         Mappings = mappings ?? Mappings, Functions = Functions, Locations = locations ?? Locations,
-        Lines = Lines, Strings = Strings,
+        Lines = lines ?? Lines, Strings = Strings,
         SampleCount = sampleCount ?? SampleCount, Values = values ?? Values,
         StackStart = stackStart ?? StackStart, Stack = stack ?? Stack,
         LabelStart = labelStart ?? LabelStart, Labels = labels ?? Labels,

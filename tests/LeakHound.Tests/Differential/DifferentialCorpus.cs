@@ -36,6 +36,27 @@ public static class DifferentialCorpus
         ["-contentions"],
     ];
 
+    /// <summary>pprof's filters, with and without other options: every one must print what pprof prints.</summary>
+    public static readonly string[][] FilterOptions =
+    [
+        ["-focus=main"],
+        ["-ignore=runtime"],
+        ["-hide=runtime"],
+        ["-show=main|http"],
+        ["-show_from=main"],
+        ["-prune_from=http"],
+        ["-tagfocus=1kb:8kb"],
+        ["-tagfocus=bytes=4096"],
+        ["-tagignore=:512"],
+        ["-focus=main", "-relative_percentages"],
+        ["-tagshow=bytes"],
+        ["-taghide=bytes"],
+        ["-focus=nomatchxyz"],
+        ["-hide=main", "-lines"],
+        ["-show=svc", "-cum", "-nodecount=4"],
+        ["-focus=handleWork", "-ignore=Sprintf"],
+    ];
+
     /// <summary>Every profile.proto file: the committed ones and the freshly captured corpus.</summary>
     public static IEnumerable<object[]> ProtoProfiles()
     {

@@ -16,7 +16,7 @@ public class TopDifferentialTests
     {
         string path = DifferentialCorpus.Full(profile);
         var failures = new StringBuilder();
-        foreach (var options in DifferentialCorpus.TopOptions)
+        foreach (var options in DifferentialCorpus.TopOptions.Concat(DifferentialCorpus.FilterOptions))
         {
             var pprof = GoPprof.Run([.. options, "-top", path]);
             var ours = LeakHoundCli.Run(["top", .. options, path]);
