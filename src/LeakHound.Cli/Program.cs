@@ -35,6 +35,7 @@ public static class Program
                 "raw" => RawCommand.Run(rest, stdout),
                 "export" => ExportCommand.Run(rest, stdout, stderr),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
+                "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
             };
@@ -64,6 +65,8 @@ public static class Program
         with go tool pprof's numbers and option names:
           leakhound top    [options] PROFILE   flat report, as go tool pprof -top
           leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
+          leakhound traces|tree|tags|comments [options] PROFILE
+          leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
           leakhound export --format proto -o OUT.pb.gz PROFILE
                                                write the profile as gzipped profile.proto
 
@@ -93,6 +96,11 @@ public static class Program
           -noinlines             attribute inlined functions to their caller
           -drop_negative         drop nodes with negative values
           -symbolize=none        ignore the symbol and label lines of text profiles (as pprof does)
+          -focus/-ignore/-hide/-show/-show_from/-prune_from=REGEX
+                                 keep/drop samples or frames by function or file name
+          -tagfocus/-tagignore=REGEX|key=REGEX|key=1kb:2mb, -tagshow/-taghide=REGEX
+                                 keep/drop samples or labels by label
+          -relative_percentages  percentages of what the filters keep
           --json                 the same rows as JSON
 
         Exit codes: 0 ok, 2 bad usage or bad input.
