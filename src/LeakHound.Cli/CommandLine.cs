@@ -11,6 +11,7 @@ namespace LeakHound.Cli;
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _all = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
     public List<string> Positionals { get; } = [];
@@ -51,6 +52,11 @@ public sealed class CommandLine
             if (!takesValue && value is not null && !bool.TryParse(value, out _))
                 throw new UsageException($"option -{name} takes true or false, not \"{value}\"");
             cl._values[name] = takesValue ? value : (value ?? "true");
+            if (takesValue)
+            {
+                if (!cl._all.TryGetValue(name, out var list)) cl._all[name] = list = [];
+                list.Add(value!);
+            }
             cl._order.Add(name);
         }
         return cl;
@@ -62,6 +68,9 @@ public sealed class CommandLine
     public IReadOnlyList<string> Order => _order;
 
     public string? Get(string name) => _values.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>Every value given for a repeatable option, in order.</summary>
+    public IReadOnlyList<string> GetAll(string name) => _all.TryGetValue(name, out var list) ? list : [];
 
     public bool Flag(string name) => _values.TryGetValue(name, out var v) && v is not null && bool.Parse(v);
 

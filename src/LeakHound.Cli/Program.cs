@@ -33,7 +33,7 @@ public static class Program
             {
                 "top" => TopCommand.Run(rest, stdout, stderr),
                 "raw" => RawCommand.Run(rest, stdout),
-                "export" => ExportCommand.Run(rest, stdout, stderr),
+                "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
                 "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
@@ -69,6 +69,10 @@ public static class Program
           leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
           leakhound export --format proto -o OUT.pb.gz PROFILE
                                                write the profile as gzipped profile.proto
+          leakhound merge -o OUT.pb.gz PROFILE…  merge profiles (files, globs, folders) into one
+
+        Every report reads several profiles (merged) and accepts -base OLD (changes since OLD),
+        -diff_base OLD (the same, percentages of OLD) and -normalize (scale to OLD's total first).
 
         Goroutine dumps (debug=2, runtime.Stack, panic/SIGQUIT output, debug=1, proto), from a
         file or a service (http://host:port):

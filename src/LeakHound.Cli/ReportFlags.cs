@@ -23,6 +23,7 @@ public static class ReportFlags
         ["symbolize"] = true, ["json"] = false, ["output"] = true, ["o"] = true,
         ["focus"] = true, ["ignore"] = true, ["hide"] = true, ["show"] = true, ["show_from"] = true, ["prune_from"] = true,
         ["tagfocus"] = true, ["tagignore"] = true, ["tagshow"] = true, ["taghide"] = true, ["relative_percentages"] = false,
+        ["base"] = true, ["diff_base"] = true, ["normalize"] = false,
     };
 
     public static FilterOptions Filters(CommandLine cl) => new()
@@ -125,16 +126,23 @@ public static class ReportFlags
     }
 
     /// <summary>
-    /// The single profile a report reads, after the steps pprof applies to every profile it reads
-    /// (<see cref="FetchSteps"/>). <paramref name="compact"/> merges it as pprof does even when alone
-    /// (summing samples with equal stacks, dropping all-zero samples, renumbering locations); flat
-    /// and graph reports do not need that: their sums are unchanged by it.
+    /// The profile a report reads: every input (files, globs, folders) merged, minus the -base or
+    /// -diff_base profiles, after the steps pprof applies to every profile it reads
+    /// (<see cref="FetchSteps"/>). <paramref name="compact"/> merges even a lone profile as pprof
+    /// does (summing samples with equal stacks, dropping all-zero samples, renumbering locations);
+    /// flat and graph reports do not need that: their sums are unchanged by it.
     /// </summary>
     public static Profile ReadProfile(CommandLine cl, bool compact)
     {
-        if (cl.Positionals.Count != 1)
-            throw new UsageException(cl.Positionals.Count == 0 ? "no profile given" : "give one profile (merging several is not available in this version)");
-        var p = ProfileReader.ReadFile(cl.Positionals[0], ReadOptions(cl));
-        return FetchSteps.Apply([p], compact);
+        var inputs = InputFiles.Expand(cl.Positionals);
+        if (inputs.Count == 0) throw new UsageException("no profile given");
+        var read = ReadOptions(cl);
+        var sources = inputs.Select(f => ProfileReader.ReadFile(f, read)).ToList();
+        var bases = cl.GetAll("base");
+        var diffBases = cl.GetAll("diff_base");
+        if (bases.Count > 0 && diffBases.Count > 0) throw new UsageException("-base and -diff_base cannot both be set");
+        var baseFiles = InputFiles.Expand(bases.Count > 0 ? bases : diffBases);
+        var baseProfiles = baseFiles.Select(f => ProfileReader.ReadFile(f, read)).ToList();
+        return FetchSteps.Apply(sources, baseProfiles, diffBase: diffBases.Count > 0, normalize: cl.Flag("normalize"), compact);
     }
 }

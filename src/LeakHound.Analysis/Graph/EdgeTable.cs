@@ -63,13 +63,16 @@ public sealed class EdgeTable
 
     public void Remove(int e) => _removed[e] = true;
 
-    /// <summary>Removes live edges whose |weight| is below the cutoff; returns how many were removed.</summary>
-    public int TrimBelow(long cutoff)
+    /// <summary>
+    /// Removes live edges into the graph's nodes whose |weight| is below the cutoff; returns how
+    /// many were removed. As in pprof, edges into nodes left out of the graph (no value) stay.
+    /// </summary>
+    public int TrimBelow(long cutoff, bool[] inGraph)
     {
         int dropped = 0;
         for (int e = 0; e < _src.Count; e++)
         {
-            if (_removed[e]) continue;
+            if (_removed[e] || !inGraph[_dst[e]]) continue;
             if (Math.Abs(_weight[e]) < cutoff)
             {
                 _removed[e] = true;

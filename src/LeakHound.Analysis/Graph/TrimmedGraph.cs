@@ -80,7 +80,9 @@ public sealed class TrimmedGraph
                 foreach (int n in order) keep[n] = true;
             }
             (_, edges) = GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, keep, o.Edges, sampleFilter);
-            int dropped = edges!.TrimBelow(edgeCutoff);
+            var inGraph = new bool[ln.NodeCount];
+            foreach (int n in order) inGraph[n] = true;
+            int dropped = edges!.TrimBelow(edgeCutoff, inGraph);
             droppedEdges = edgesTrimmedBefore ? 0 : dropped;
         }
 

@@ -14,10 +14,21 @@ namespace LeakHound.Analysis.Prepare;
 public static class FetchSteps
 {
     /// <param name="compact">Merge as pprof does. Flat and graph reports can skip it: their sums do not change.</param>
-    public static Profile Apply(IReadOnlyList<Profile> sources, bool compact)
+    public static Profile Apply(IReadOnlyList<Profile> sources, bool compact) => Apply(sources, [], false, false, compact);
+
+    /// <summary>
+    /// With base profiles too (-base, or -diff_base when <paramref name="diffBase"/>): sources are
+    /// merged, bases merged, then the bases' samples negated and merged in (see <see cref="BaseProfiles"/>).
+    /// </summary>
+    public static Profile Apply(IReadOnlyList<Profile> sources, IReadOnlyList<Profile> bases, bool diffBase, bool normalize, bool compact)
     {
         var withMappings = sources.Select(AddFakeMapping).ToArray();
-        var p = compact || withMappings.Length > 1 ? ProfileMerger.Merge(withMappings) : withMappings[0];
+        var p = compact || withMappings.Length > 1 || bases.Count > 0 ? ProfileMerger.Merge(withMappings) : withMappings[0];
+        if (bases.Count > 0)
+        {
+            var b = ProfileMerger.Merge(bases.Select(AddFakeMapping).ToArray());
+            p = BaseProfiles.Subtract(p, b, diffBase, normalize);
+        }
         p = RemoveUninteresting(p);
         return UnsourceMappings(p);
     }

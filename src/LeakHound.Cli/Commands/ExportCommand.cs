@@ -3,7 +3,10 @@ using LeakHound.Formats.Pprof;
 
 namespace LeakHound.Cli.Commands;
 
-/// <summary><c>leakhound export --format proto -o OUT PROFILE</c>: writes the profile as gzipped profile.proto.</summary>
+/// <summary>
+/// <c>leakhound export --format proto -o OUT PROFILE…</c> (and <c>leakhound merge PROFILE… -o OUT</c>):
+/// writes the profile, or the merge of several (files, globs, folders; minus -base), as gzipped profile.proto.
+/// </summary>
 public static class ExportCommand
 {
     public const string Usage = "leakhound export --format proto -o OUT.pb.gz PROFILE";
@@ -24,9 +27,9 @@ public static class ExportCommand
             ProtoProfileWriter.Write(profile, so);
             return 0;
         }
-        string input = Path.GetFullPath(cl.Positionals[0]);
-        if (Path.GetFullPath(output) == input)
-            throw new UsageException($"refusing to overwrite the input {cl.Positionals[0]}; choose another -o");
+        foreach (var input in InputFiles.Expand(cl.Positionals.Concat(cl.GetAll("base")).Concat(cl.GetAll("diff_base"))))
+            if (input != "-" && Path.GetFullPath(output) == Path.GetFullPath(input))
+                throw new UsageException($"refusing to overwrite the input {input}; choose another -o");
         // Written beside the target and moved into place, so a failure never leaves half a file.
         string tmp = output + ".tmp-" + Environment.ProcessId;
         try
