@@ -35,6 +35,7 @@ public static class Program
                 "raw" => RawCommand.Run(rest, stdout),
                 "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
+                "flame" => FlameCommand.Run(rest, stdout, stderr),
                 "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
@@ -70,6 +71,11 @@ public static class Program
           leakhound export --format proto -o OUT.pb.gz PROFILE
                                                write the profile as gzipped profile.proto
           leakhound merge -o OUT.pb.gz PROFILE…  merge profiles (files, globs, folders) into one
+          leakhound flame  [options] PROFILE   flame graph: interactive HTML (default), SVG, folded stacks, speedscope
+            --format html|svg|folded|speedscope      (or from -o's extension: .html .svg .folded .json)
+            -o FILE                                  output file (default: standard output)
+            -base OLD / -diff_base OLD               differential graph OLD → PROFILE (red grew, blue shrank)
+            -nodefraction=F -nodecount=N             leave out small frames (html: 0.0001 and 200000; svg: 0.001)
 
         Every report reads several profiles (merged) and accepts -base OLD (changes since OLD),
         -diff_base OLD (the same, percentages of OLD) and -normalize (scale to OLD's total first).

@@ -37,7 +37,11 @@ public sealed class FlameTree
     /// <summary>The sum of |value| over the base profile's samples; 0 unless <see cref="IsDiff"/>.</summary>
     public long BaseTotal { get; init; }
 
-    /// <summary>Nodes whose <see cref="Magnitude"/> is under this were left out (at least 1: zero-valued nodes never appear).</summary>
+    /// <summary>
+    /// Nodes under this were left out: by the value passing through them when built (see
+    /// <see cref="FlameTreeOptions.MinFraction"/>), by <see cref="Magnitude"/> when pruned. At least 1:
+    /// nothing of zero value appears.
+    /// </summary>
     public long MinMagnitude { get; init; } = 1;
 
     public int NodeCount => Frame.Length;

@@ -10,11 +10,12 @@ namespace LeakHound.Analysis.Flame;
 /// by each sample's next frame (a stable counting sort over the frames seen), each part becoming a
 /// child. No hash lookup per frame and no object per node, and a part whose value is under the
 /// threshold is dropped before anything beneath it is looked at, which is what makes a pruned
-/// graph of millions of samples cheap.
+/// graph of millions of samples cheap. A run of frames that every sample of a range shares (the
+/// outermost frames of a Go program nearly always are) is found in one pass, not one per frame.
 /// </summary>
 internal static class FlameTreeBuilder
 {
-    /// <summary>A sample on its way down the tree: a cursor into its stack (walked from the root end) and its values.</summary>
+    /// <summary>A sample on its way down the tree: a cursor into its stack (walked from the root end) and its value. 24 bytes: the passes are memory-bound.</summary>
     private struct Item
     {
         /// <summary>Index in the source's Stack of the location being expanded; the stack ends below <see cref="Stop"/>.</summary>
@@ -22,9 +23,9 @@ internal static class FlameTreeBuilder
         public int Stop;
         /// <summary>Which of the location's frames (outermost first) comes next.</summary>
         public int Sub;
+        /// <summary>0 for the (new) profile, 1 for the base.</summary>
         public int Source;
         public long Value;
-        public long Base;
     }
 
     /// <summary>A profile's stacks, and the frames of each of its locations, outermost (caller) first.</summary>
@@ -35,10 +36,14 @@ internal static class FlameTreeBuilder
         public readonly int[] Frames = frames;
     }
 
-    private struct Work(int node, int from, int to)
+    /// <summary>A node whose samples are items From..To, each still to skip Skip frames (a run they were seen to share).</summary>
+    private struct Work(int node, int from, int to, int skip)
     {
-        public int Node = node, From = from, To = to;
+        public int Node = node, From = from, To = to, Skip = skip;
     }
+
+    /// <summary>How many frames past the next one a range's pass looks for a run shared by all its items.</summary>
+    private const int Lookahead = 32;
 
     public static FlameTree Build(FlameInput input, FlameInput? baseInput, FlameTreeOptions options)
     {
@@ -60,43 +65,11 @@ internal static class FlameTreeBuilder
         long min = Math.Max(1, (long)(options.MinFraction * Math.Max(total, baseTotal)));
         bool diff = inputs.Length > 1;
 
-        // The items: every sample with a non-zero value and a stack. Stackless samples count at the root.
-        long rootValue = 0, rootBase = 0, rootSelf = 0, rootBaseSelf = 0;
-        int itemCount = 0;
-        foreach (var inp in inputs) itemCount += inp.Profile.SampleCount;
-        var items = new Item[itemCount];
-        itemCount = 0;
-        for (int src = 0; src < inputs.Length; src++)
-        {
-            var p = inputs[src].Profile;
-            int nv = p.ValueCount, vi = inputs[src].ValueIndex;
-            var values = p.Values;
-            var stackStart = p.StackStart;
-            for (int s = 0; s < p.SampleCount; s++)
-            {
-                long v = values[(long)s * nv + vi];
-                if (v == 0) continue;
-                bool isBase = src == 1;
-                if (isBase) rootBase += v;
-                else rootValue += v;
-                if (stackStart[s + 1] == stackStart[s])
-                {
-                    if (isBase) rootBaseSelf += v;
-                    else rootSelf += v;
-                    continue;
-                }
-                items[itemCount++] = new Item
-                {
-                    Pos = stackStart[s + 1] - 1, Stop = stackStart[s], Sub = 0, Source = src,
-                    Value = isBase ? 0 : v, Base = isBase ? v : 0,
-                };
-            }
-        }
-
+        var (items, itemCount, root) = MakeItems(inputs);
         var t = new Nodes(diff, Math.Clamp(itemCount, 256, 1 << 16));
-        t.Add(-1, -1, rootValue, rootBase);
-        t.Self[0] = rootSelf;
-        if (diff) t.BaseSelf[0] = rootBaseSelf;
+        t.Add(-1, -1, root.Value, root.Base);
+        t.Self[0] = root.Self;
+        if (diff) t.BaseSelf[0] = root.BaseSelf;
 
         int frameKeys = frames.Count + 1; // key 0: the stack ended here; key f+1: frame f
         var count = new int[frameKeys];
@@ -111,28 +84,59 @@ internal static class FlameTreeBuilder
 
         var work = new Work[64];
         int top = 0;
-        if (itemCount > 0) work[top++] = new Work(0, 0, itemCount);
+        if (itemCount > 0) work[top++] = new Work(0, 0, itemCount, 0);
+        Span<int> ahead = stackalloc int[Lookahead];
         while (top > 0)
         {
-            var (node, from, to) = (work[top - 1].Node, work[top - 1].From, work[top - 1].To);
+            var (node, from, to, skip) = (work[top - 1].Node, work[top - 1].From, work[top - 1].To, work[top - 1].Skip);
             top--;
             if (to - from == 1)
             {
-                Chain(ref t, node, ref items[from], sources);
+                ref var single = ref items[from];
+                for (int s = 0; s < skip; s++) NextFrame(ref single, sources);
+                Chain(ref t, node, ref single, sources);
                 continue;
             }
 
-            int nd = 0;
+            // One pass: each item's next frame (its key) and the sums per key; and, while all items
+            // so far have the same key, how many frames after it they all share (peeked on a copy of
+            // the cursor), so that a run shared by a whole range costs one pass instead of one per frame.
+            int nd = 0, shared = 0, aheadCount = 0;
             for (int i = from; i < to; i++)
             {
                 ref var it = ref items[i];
+                for (int s = 0; s < skip; s++) NextFrame(ref it, sources);
                 int k = NextFrame(ref it, sources) + 1;
                 keys[i] = k;
                 if (count[k]++ == 0) distinct[nd++] = k;
-                sumValue[k] += it.Value;
-                sumBase[k] += it.Base;
-                absValue[k] += Math.Abs(it.Value);
-                absBase[k] += Math.Abs(it.Base);
+                long v = it.Value;
+                if (it.Source == 0)
+                {
+                    sumValue[k] += v;
+                    absValue[k] += Math.Abs(v);
+                }
+                else
+                {
+                    sumBase[k] += v;
+                    absBase[k] += Math.Abs(v);
+                }
+                if (nd != 1 || k == 0)
+                {
+                    shared = 0;
+                }
+                else if (i == from)
+                {
+                    var peek = it;
+                    while (aheadCount < Lookahead && NextFrame(ref peek, sources) is int f and >= 0) ahead[aheadCount++] = f;
+                    shared = aheadCount;
+                }
+                else if (shared > 0)
+                {
+                    var peek = it;
+                    int m = 0;
+                    while (m < shared && NextFrame(ref peek, sources) == ahead[m]) m++;
+                    shared = m;
+                }
             }
 
             if (nd > 1)
@@ -171,8 +175,18 @@ internal static class FlameTreeBuilder
                     int c = t.Add(k - 1, node, v, bv);
                     if (first < 0) first = c;
                     kids++;
+                    // The frames every item shares after this one: a chain of single children, whose
+                    // items skip those frames when their range is next split.
+                    int last = c;
+                    for (int m = 0; m < shared; m++)
+                    {
+                        int d = t.Add(ahead[m], last, v, bv);
+                        t.FirstChild[last] = d;
+                        t.ChildCount[last] = 1;
+                        last = d;
+                    }
                     if (top == work.Length) Array.Resize(ref work, work.Length * 2);
-                    work[top++] = new Work(c, start, end);
+                    work[top++] = new Work(last, start, end, shared);
                 }
                 start = end;
             }
@@ -200,19 +214,56 @@ internal static class FlameTreeBuilder
         };
     }
 
+    /// <summary>
+    /// The items: every sample with a non-zero value and a stack, in sample order (which keeps the
+    /// passes over stacks sequential). Stackless samples count at the root only.
+    /// </summary>
+    private static (Item[] Items, int Count, (long Value, long Base, long Self, long BaseSelf) Root) MakeItems(FlameInput[] inputs)
+    {
+        long value = 0, baseValue = 0, self = 0, baseSelf = 0;
+        int count = 0;
+        foreach (var inp in inputs) count += inp.Profile.SampleCount;
+        var items = new Item[count];
+        count = 0;
+        for (int src = 0; src < inputs.Length; src++)
+        {
+            var p = inputs[src].Profile;
+            int nv = p.ValueCount, vi = inputs[src].ValueIndex;
+            var values = p.Values;
+            var stackStart = p.StackStart;
+            bool isBase = src == 1;
+            for (int s = 0; s < p.SampleCount; s++)
+            {
+                long v = values[(long)s * nv + vi];
+                if (v == 0) continue;
+                if (isBase) baseValue += v;
+                else value += v;
+                if (stackStart[s + 1] == stackStart[s])
+                {
+                    if (isBase) baseSelf += v;
+                    else self += v;
+                    continue;
+                }
+                items[count++] = new Item { Pos = stackStart[s + 1] - 1, Stop = stackStart[s], Sub = 0, Source = src, Value = v };
+            }
+        }
+        return (items, count, (value, baseValue, self, baseSelf));
+    }
+
     /// <summary>A range of one sample: the rest of its stack is a chain of single children.</summary>
     private static void Chain(ref Nodes t, int node, ref Item it, Source[] sources)
     {
         while (true)
         {
             int f = NextFrame(ref it, sources);
+            bool isBase = it.Source != 0;
             if (f < 0)
             {
-                t.Self[node] += it.Value;
-                if (t.Diff) t.BaseSelf[node] += it.Base;
+                if (isBase) t.BaseSelf[node] += it.Value;
+                else t.Self[node] += it.Value;
                 return;
             }
-            int c = t.Add(f, node, it.Value, it.Base);
+            int c = t.Add(f, node, isBase ? 0 : it.Value, isBase ? it.Value : 0);
             t.FirstChild[node] = c;
             t.ChildCount[node] = 1;
             node = c;

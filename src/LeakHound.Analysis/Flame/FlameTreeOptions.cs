@@ -12,8 +12,9 @@ public sealed record FlameTreeOptions
     public bool NoInlines { get; init; }
 
     /// <summary>
-    /// Nodes whose value is under this fraction of the total are not built (nor anything beneath
-    /// them). 0 keeps every node with a non-zero value. Building with a fraction is much faster on
+    /// Nodes through which less than this fraction of the total passes (the sum of |value| over
+    /// their samples, the larger of base and new in a diff) are not built, nor anything beneath
+    /// them. 0 keeps every node with a non-zero value. Building with a fraction is much faster on
     /// large profiles than building everything and pruning afterwards.
     /// </summary>
     public double MinFraction { get; init; }

@@ -48,7 +48,9 @@ public static class FlameCommand
         int maxNodes = cl.Int("nodecount", format switch { "html" => FlameHtml.DefaultMaxNodes, _ => -1 });
         var treeOptions = new FlameTreeOptions { Granularity = options.Granularity, NoInlines = options.NoInlines, MinFraction = minFraction };
 
-        var profile = ReportFlags.ReadProfile(cl, compact: false);
+        if (cl.Positionals.Count != 1)
+            throw new UsageException(cl.Positionals.Count == 0 ? "no profile given" : "give one profile (and the older one with -base or -diff_base)");
+        var profile = Read(cl, cl.Positionals[0]);
         if (profile.SampleTypes.Length == 0) throw new UsageException("profile has no samples");
         int index = profile.SampleIndexByName(options.SampleIndex);
         var sampleType = profile.SampleTypes[index];
@@ -62,7 +64,7 @@ public static class FlameCommand
         }
         else
         {
-            var baseProfile = FetchSteps.Apply([ProfileReader.ReadFile(basePath, ReportFlags.ReadOptions(cl))], compact: false);
+            var baseProfile = Read(cl, basePath);
             int baseIndex = Array.FindIndex(baseProfile.SampleTypes, t => t.Type == sampleType.Type);
             if (baseIndex < 0 || baseProfile.SampleTypes[baseIndex].Unit != sampleType.Unit)
                 throw new UsageException($"base profile {basePath} has no sample type {sampleType.Type} in {sampleType.Unit} (it has: {string.Join(" ", baseProfile.SampleTypes.Select(t => t.Type + "/" + t.Unit))})");
@@ -105,6 +107,13 @@ public static class FlameCommand
         stderr.WriteLine($"leakhound: wrote {output} ({tree.NodeCount - 1} frames)");
         return 0;
     }
+
+    /// <summary>
+    /// One profile after pprof's fetch steps. Not <see cref="ReportFlags.ReadProfile"/>: that one
+    /// subtracts -base from the profile, and a flame graph keeps the two apart.
+    /// </summary>
+    private static Profile Read(CommandLine cl, string path) =>
+        FetchSteps.Apply([ProfileReader.ReadFile(path, ReportFlags.ReadOptions(cl))], compact: false);
 
     private static void Render(FlameReport report, string format, TextWriter w)
     {

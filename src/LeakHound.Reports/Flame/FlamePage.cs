@@ -355,7 +355,7 @@ internal static class FlamePage
         }
         function loadHash() {
           const p = new URLSearchParams(location.hash.slice(1));
-          if (p.has('search')) $('search').value = p.get('search');
+          $('search').value = p.get('search') || '';
           $('regex').checked = p.get('regex') === '1';
           const c = p.has('callers') ? names.indexOf(p.get('callers')) : -1;
           if (c >= 0) { callersOf = c; tree = callersTree(main, c); mode = 'callers'; }
@@ -411,10 +411,11 @@ internal static class FlamePage
         canvas.addEventListener('mouseleave', () => { $('tip').hidden = true; hover = -1; });
         $('reset').addEventListener('click', reset);
         $('callers').addEventListener('click', showCallers);
-        $('search').addEventListener('input', () => { search(); render(); });
-        $('regex').addEventListener('change', () => { search(); render(); });
+        const searched = () => { search(); render(); saveHash(); };
+        $('search').addEventListener('input', searched);
+        $('regex').addEventListener('change', searched);
         document.addEventListener('keydown', e => {
-          if (e.key === 'Escape') { if (document.activeElement === $('search')) { $('search').value = ''; search(); render(); } else reset(); }
+          if (e.key === 'Escape') { if (document.activeElement === $('search')) { $('search').value = ''; searched(); } else reset(); }
           else if (e.key === '/' && document.activeElement !== $('search')) { e.preventDefault(); $('search').focus(); }
         });
         let pending = 0;

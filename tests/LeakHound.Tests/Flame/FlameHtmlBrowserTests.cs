@@ -154,6 +154,18 @@ public sealed partial class FlameHtmlBrowserTests
             Assert.Equal(handleWork, caller.GetProperty("value").GetInt64());
             Assert.Equal(canvas, caller.GetProperty("width").GetDouble(), 1.0);
 
+            // The view is kept in the address, and a page opened with it shows the same.
+            string matches = state.GetProperty("matches").GetString()!; // the search now runs over the callers
+            string hash = (await chromium.EvaluateAsync(s, "location.hash")).GetString()!;
+            Assert.Contains("callers=main.handleWork", hash);
+            Assert.Contains("search=%5Emain", hash);
+            string again = await chromium.OpenAsync(new Uri(page).AbsoluteUri + hash);
+            state = await chromium.EvaluateAsync(again, "leakhoundFlame.state()");
+            Assert.Equal("callers", state.GetProperty("mode").GetString());
+            Assert.Equal("main.handleWork", state.GetProperty("zoom").GetString());
+            Assert.Equal(matches, state.GetProperty("matches").GetString());
+            Assert.Empty(chromium.Errors(again));
+
             // Reset brings the whole graph back.
             await chromium.EvaluateAsync(s, "document.getElementById('reset').click()");
             state = await chromium.EvaluateAsync(s, "leakhoundFlame.state()");

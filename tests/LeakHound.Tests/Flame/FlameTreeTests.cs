@@ -191,6 +191,87 @@ public sealed class FlameTreeTests
         Assert.True(capped.NodeCount - 1 <= 2);
     }
 
+    /// <summary>
+    /// The radix build against the obvious one (a dictionary keyed by the whole path) on random
+    /// profiles with shared prefixes, recursion, inlining, stackless and negative samples, plain
+    /// and differential.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Matches_a_naive_build_on_random_profiles(int seed)
+    {
+        var rng = new Random(seed);
+        Profile Make(FlameTestProfiles b, Random r)
+        {
+            string[] names = ["main.main", "main.a", "main.b", "lib.c", "lib.d", "runtime.e", "runtime.f"];
+            var locs = new List<int>();
+            for (int i = 0; i < 12; i++)
+                locs.Add(r.Next(4) == 0 ? b.Loc(names[r.Next(names.Length)], names[r.Next(names.Length)], names[r.Next(names.Length)]) : b.Loc(names[r.Next(names.Length)]));
+            var prefixes = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, r.Next(0, 40)).Select(_ => locs[r.Next(locs.Count)]).ToArray()).ToArray();
+            for (int s = 0; s < 300; s++)
+            {
+                var tail = Enumerable.Range(0, r.Next(0, 5)).Select(_ => locs[r.Next(locs.Count)]);
+                var rootFirst = prefixes[r.Next(prefixes.Length)].Concat(tail).ToArray();
+                long v = r.Next(10) == 0 ? -r.Next(1, 50) : r.Next(0, 100);
+                b.Sample(v, rootFirst.Reverse().ToArray());
+            }
+            return b.Build();
+        }
+        var p = Make(new FlameTestProfiles(), rng);
+        var q = Make(new FlameTestProfiles(), rng);
+        Assert.Equal(Naive([p], 0), Dump(Build(p)).Order(StringComparer.Ordinal));
+        var diff = FlameTree.BuildDiff(new FlameInput(q, 0), new FlameInput(p, 0), new FlameTreeOptions());
+        Assert.Equal(Naive([p, q], 0), Dump(diff).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Every path's "path value/self" (or "path base->new") by brute force: Naive([p]) or Naive([new, base]).</summary>
+    private static List<string> Naive(Profile[] profiles, int valueIndex)
+    {
+        var cum = new Dictionary<string, long[]>();
+        var absSum = new Dictionary<string, long[]>();
+        var self = new Dictionary<string, long[]>();
+        for (int src = 0; src < profiles.Length; src++)
+        {
+            var p = profiles[src];
+            for (int s = 0; s < p.SampleCount; s++)
+            {
+                long v = p.SampleValues(s)[valueIndex];
+                if (v == 0) continue;
+                var path = new List<string>();
+                var stack = p.SampleStack(s);
+                for (int i = stack.Length - 1; i >= 0; i--)
+                {
+                    var lines = p.LocationLines(stack[i]);
+                    for (int l = lines.Length - 1; l >= 0; l--) path.Add(p.Functions[lines[l].Function].Name);
+                }
+                string key = "root";
+                Add(cum, key, src, v);
+                Add(absSum, key, src, Math.Abs(v));
+                for (int i = 0; i < path.Count; i++)
+                {
+                    key = i == 0 ? path[0] : key + ";" + path[i];
+                    Add(cum, key, src, v);
+                    Add(absSum, key, src, Math.Abs(v));
+                }
+                Add(self, key, src, v);
+            }
+        }
+        // Paths nothing of any value passes through are not nodes.
+        return cum.Where(kv => kv.Key == "root" || absSum[kv.Key].Any(x => x != 0))
+            .Select(kv => kv.Key + " " + (profiles.Length == 1
+                ? $"{kv.Value[0]}/{self.GetValueOrDefault(kv.Key)?[0] ?? 0}"
+                : $"{kv.Value[1]}->{kv.Value[0]}"))
+            .Order(StringComparer.Ordinal).ToList();
+
+        static void Add(Dictionary<string, long[]> d, string key, int src, long v)
+        {
+            if (!d.TryGetValue(key, out var a)) d[key] = a = new long[2];
+            a[src] += v;
+        }
+    }
+
     [Fact]
     public void Building_with_a_fraction_equals_building_everything_then_pruning()
     {
