@@ -8,7 +8,7 @@ public static class Program
 {
     /// <summary>
     /// <c>generate OUT.pb.gz [samples] [locations] [functions] [seed]</c> writes the large heap profile;
-    /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>goroutines DUMP</c> times parsing and grouping;
+    /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>goroutines DUMP</c> times parsing and grouping; <c>snapshot-cost</c> measures the CPU of one hunt snapshot;
     /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
     /// </summary>
     public static int Main(string[] args)
@@ -26,6 +26,11 @@ public static class Program
         if (args.Length >= 2 && args[0] == "floor")
         {
             Floor.Run(args[1]);
+            return 0;
+        }
+        if (args.Length >= 1 && args[0] == "snapshot-cost")
+        {
+            SnapshotCost.RunAsync().GetAwaiter().GetResult();
             return 0;
         }
         if (args.Length >= 2 && args[0] == "goroutines")

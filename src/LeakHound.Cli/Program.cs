@@ -36,6 +36,9 @@ public static class Program
                 "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
                 "flame" => FlameCommand.Run(rest, stdout, stderr),
+                "hunt" => HuntCommand.Run(rest, stdout, stderr),
+                "analyze" => AnalyzeCommand.Run(rest, stdout, stderr),
+                "check" => CheckCommand.Run(rest, stdout, stderr),
                 "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
@@ -61,6 +64,12 @@ public static class Program
 
     private const string Help = """
         leakhound: find what leaks in a Go service, and why.
+
+        Hunt a leak in a live service (snapshots over time, stored, ranked by growth):
+          leakhound hunt URL [--interval 15s] [--duration 10m | --snapshots N] [--store FILE]
+                             [--resume STORE] [--pprof-path PATH] [--json] [--report FILE.html]
+          leakhound analyze STORE|FOLDER|PROFILE…   the verdict and suspects of a stored hunt or of profiles
+          leakhound check URL --duration D          a CI gate: exit 1 leak, 0 no leak, 3 inconclusive
 
         Reports on pprof profiles (profile.proto, gzipped or not, and the ?debug=1 text forms),
         with go tool pprof's numbers and option names:
@@ -113,7 +122,7 @@ public static class Program
           -relative_percentages  percentages of what the filters keep
           --json                 the same rows as JSON
 
-        Exit codes: 0 ok, 2 bad usage or bad input.
+        Exit codes: 0 ok, 2 bad usage or bad input (check: 1 leak, 3 inconclusive).
 
         """;
 }

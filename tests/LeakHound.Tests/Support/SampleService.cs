@@ -26,9 +26,18 @@ public sealed class SampleService : IDisposable
         return path;
     }
 
-    public static SampleService Start(string name)
+    /// <summary>The port it listens on (from <see cref="BaseUrl"/>).</summary>
+    public int Port => new Uri(BaseUrl).Port;
+
+    public static SampleService Start(string name) => Start(name, 0);
+
+    /// <summary>
+    /// Starts the sample on <paramref name="port"/> (0 picks a free one): a sample restarted on the
+    /// port of one that was stopped comes back at the same URL.
+    /// </summary>
+    public static SampleService Start(string name, int port)
     {
-        var psi = new ProcessStartInfo(Binary(name), "-port 0") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Binary(name), "-port " + port.ToString(System.Globalization.CultureInfo.InvariantCulture)) { RedirectStandardOutput = true, RedirectStandardError = true };
         var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, _) => { };
         p.BeginErrorReadLine();

@@ -1,0 +1,142 @@
+namespace LeakHound.Analysis.Trends;
+
+/// <summary>What <see cref="TrendClassifier"/> found for one series (rates per minute, values in the series' unit).</summary>
+/// <param name="Kind">The classification.</param>
+/// <param name="SlopePerMinute">The rate reported: the whole window's Theil–Sen slope, or the last half's when that is more
+/// than 1/ContinuationRatio times steeper (growth that started late or speeds up);
+/// 0 for a Plateau or Flat series whose trend test left no slope to compute.</param>
+/// <param name="LastSlopePerMinute">The Theil–Sen slope of the last half (0 when not computed).</param>
+/// <param name="Change">The fitted change over the window judged: slope × its length (0 when no slope was computed).</param>
+/// <param name="Noise">The smallest change that is not noise (see <see cref="TrendClassifier.Noise"/>).</param>
+/// <param name="Effect">|Change| / Noise.</param>
+/// <param name="PValue">The Mann–Kendall one-sided p-value, in the direction of the trend, of the window judged.</param>
+/// <param name="Tau">Kendall's tau of the window judged.</param>
+/// <param name="Points">Points in the window judged.</param>
+/// <param name="Confidence">For Growth and Decline, how sure we are that the series moves so (see <see cref="TrendClassifier.Confidence"/>); 0 otherwise.</param>
+/// <param name="Level">The median of the last half: where a Plateau levelled off.</param>
+/// <param name="Rise">Level minus the early level (the median of the first quarter).</param>
+public readonly record struct TrendFit(
+    TrendKind Kind, double SlopePerMinute, double LastSlopePerMinute, double Change, double Noise, double Effect,
+    double PValue, double Tau, int Points, double Confidence, double Level, double Rise);
+
+/// <summary>
+/// Classifies a series as Growth, Plateau, Decline or Flat (Churn needs the allocation series and
+/// is decided by the caller). The rules, in order (n points, m = max(3, ⌈n/2⌉) of them in the
+/// "last half", slopes by Theil–Sen, p-values by Mann–Kendall, one-sided, α = Significance,
+/// κ = ContinuationRatio, "noise" as in <see cref="Noise"/>; slopes are computed only when a rule
+/// needs them, since each costs O(n²)):
+/// <list type="number">
+/// <item>Growth: slope b &gt; 0, p &lt; α, b × span ≥ noise, and the last half's slope ≥ κ × the earlier
+/// slope, the larger of b and the first half's (it goes on to the end).</item>
+/// <item>Growth that started late: the last half alone has slope &gt; 0, p &lt; α and a change ≥ noise.</item>
+/// <item>Decline: b &lt; 0, p &lt; α, |b × span| ≥ noise.</item>
+/// <item>Plateau: the last half's median is above the first quarter's median by at least the noise,
+/// and the last half has stopped (its change is below the noise, or its slope is below κ × the earlier
+/// slope: the first half's, or b when the trend test called for it and it is steeper).</item>
+/// <item>Flat: anything else.</item>
+/// </list>
+/// </summary>
+public static class TrendClassifier
+{
+    /// <summary>
+    /// The smallest change of a series that is not noise: the largest of the caller's floor (the
+    /// sampling noise of a heap site, a byte or goroutine floor), <c>RelativeNoise</c> × the largest
+    /// |value|, and <c>ScatterNoiseZ</c> × the point-to-point scatter
+    /// (<see cref="OrderStatistics.DifferenceScatter"/>).
+    /// </summary>
+    public static double Noise(ReadOnlySpan<double> y, double floor, LeakAnalyzerOptions o)
+    {
+        double maxAbs = 0;
+        foreach (double v in y) maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        double noise = Math.Max(floor, o.RelativeNoise * maxAbs);
+        noise = Math.Max(noise, o.ScatterNoiseZ * OrderStatistics.DifferenceScatter(y));
+        // Never 0: the effect is a change divided by it.
+        return Math.Max(noise, 1e-9);
+    }
+
+    /// <summary>
+    /// confidence = (1 − p) × (1 − 1/(2n)) × (1 − e^(−E/2)): the trend test's significance, the
+    /// number of points (5 points at most 0.9, 8 at most 0.94, 50 at most 0.99: few points say little
+    /// about whether the trend goes on), and the effect E = change / noise (a change of 2× the noise
+    /// gives 0.63, 4× 0.86, 6× 0.95).
+    /// </summary>
+    public static double Confidence(double p, int n, double effect)
+    {
+        if (n < 2 || effect <= 0) return 0;
+        return Math.Clamp((1 - p) * (1 - 1.0 / (2 * n)) * (1 - Math.Exp(-effect / 2)), 0, 1);
+    }
+
+    /// <param name="x">Times in minutes, increasing.</param>
+    /// <param name="y">Values.</param>
+    /// <param name="noiseFloor">The series' own noise floor (sampling noise, a fixed floor).</param>
+    public static TrendFit Classify(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double noiseFloor, LeakAnalyzerOptions o)
+    {
+        if (x.Length != y.Length) throw new ArgumentException("x and y differ in length");
+        int n = y.Length;
+        double last = n == 0 ? 0 : y[n - 1];
+        if (n < 3) return new TrendFit(TrendKind.Flat, 0, 0, 0, 0, 0, 1, 0, n, 0, last, 0);
+
+        double noise = Noise(y, noiseFloor, o);
+        double span = x[n - 1] - x[0];
+        var mk = MannKendall.Test(y);
+
+        int m = Math.Max(3, (n + 1) / 2);
+        var lastX = x[(n - m)..];
+        var lastY = y[(n - m)..];
+        double spanLast = lastX[^1] - lastX[0];
+        double level = OrderStatistics.Median(lastY);
+        double early = OrderStatistics.Median(y[..Math.Max(1, n / 4)]);
+        double rise = level - early;
+
+        // The slopes are O(n²) each, so they are computed only when a rule needs them (most sites
+        // of a large profile are decided by the Mann–Kendall test and the rise alone). NaN: not yet.
+        double b = double.NaN, bLast = double.NaN, bFirst = double.NaN;
+        bool growing = mk.PIncreasing < o.Significance, declining = mk.PDecreasing < o.Significance;
+        if (growing || declining) b = TheilSen.Slope(x, y);
+        double change = double.IsNaN(b) ? 0 : b * span;
+        double effect = Math.Abs(change) / noise;
+
+        if (growing && b > 0 && effect >= 1)
+        {
+            bLast = TheilSen.Slope(lastX, lastY);
+            bFirst = TheilSen.Slope(x[..m], y[..m]);
+            // The earlier rate the last half is compared with: the whole window's, or the first
+            // half's when that is steeper (a cache that filled up early pulls the whole window's
+            // slope up less than it pulls the first half's).
+            // The rate reported is the whole window's, unless the last half is clearly steeper
+            // (growth that started late or speeds up): then the current rate is the last half's.
+            double rate = o.ContinuationRatio > 0 && bLast * o.ContinuationRatio > b ? bLast : b;
+            if (bLast >= o.ContinuationRatio * Math.Max(b, bFirst))
+                return new TrendFit(TrendKind.Growth, rate, bLast, change, noise, effect, mk.PIncreasing, mk.Tau, n,
+                    Confidence(mk.PIncreasing, n, effect), level, rise);
+        }
+
+        var mkLast = MannKendall.Test(lastY);
+        if (mkLast.PIncreasing < o.Significance)
+        {
+            if (double.IsNaN(bLast)) bLast = TheilSen.Slope(lastX, lastY);
+            double changeLast = bLast * spanLast;
+            double effectLast = changeLast / noise;
+            if (bLast > 0 && effectLast >= 1)
+                return new TrendFit(TrendKind.Growth, bLast, bLast, changeLast, noise, effectLast, mkLast.PIncreasing, mkLast.Tau, m,
+                    Confidence(mkLast.PIncreasing, m, effectLast), level, rise);
+        }
+
+        if (declining && b < 0 && effect >= 1)
+        {
+            if (double.IsNaN(bLast)) bLast = TheilSen.Slope(lastX, lastY);
+            return new TrendFit(TrendKind.Decline, b, bLast, change, noise, effect, mk.PDecreasing, mk.Tau, n,
+                Confidence(mk.PDecreasing, n, effect), level, rise);
+        }
+
+        if (rise >= noise)
+        {
+            if (double.IsNaN(bLast)) bLast = TheilSen.Slope(lastX, lastY);
+            if (double.IsNaN(bFirst)) bFirst = TheilSen.Slope(x[..m], y[..m]);
+            double earlier = double.IsNaN(b) ? bFirst : Math.Max(b, bFirst);
+            if (bLast * spanLast < noise || bLast < o.ContinuationRatio * earlier)
+                return new TrendFit(TrendKind.Plateau, double.IsNaN(b) ? 0 : b, bLast, change, noise, effect, mk.PInDirection, mk.Tau, n, 0, level, rise);
+        }
+        return new TrendFit(TrendKind.Flat, double.IsNaN(b) ? 0 : b, double.IsNaN(bLast) ? 0 : bLast, change, noise, effect, mk.PInDirection, mk.Tau, n, 0, level, rise);
+    }
+}
