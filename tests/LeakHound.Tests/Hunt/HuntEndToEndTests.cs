@@ -109,6 +109,14 @@ public sealed partial class HuntEndToEndTests : IDisposable
             Assert.Equal(s.Goroutines.TotalGoroutines, s.Metrics[MetricNames.Goroutines], tolerance: 5);
             Assert.Contains(s.Heap!.SampleTypes, t => t.Type == "inuse_space");
         });
+        store.Dispose();
+
+        // And `leakhound analyze` reads it: three snapshots are too few for a verdict, and it says so.
+        var analyze = LeakHoundCli.Run("analyze", "--json", Store());
+        Assert.True(analyze.ExitCode == 0, analyze.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(analyze.Stdout);
+        Assert.Equal("inconclusive", json.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(3, json.RootElement.GetProperty("snapshots").GetInt32());
     }
 
     [Fact]
