@@ -28,9 +28,16 @@ public static class Program
             Floor.Run(args[1]);
             return 0;
         }
+        if (args.Length >= 2 && args[0] == "analyze-phases")
+        {
+            AnalyzePhases.Run(args[1]);
+            return 0;
+        }
         if (args.Length >= 1 && args[0] == "snapshot-cost")
         {
-            SnapshotCost.RunAsync().GetAwaiter().GetResult();
+            // snapshot-cost [N STORE]: with a store path, keeps a store of N snapshots (for timing analyze).
+            if (args.Length >= 3) SnapshotCost.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]).GetAwaiter().GetResult();
+            else SnapshotCost.RunAsync().GetAwaiter().GetResult();
             return 0;
         }
         if (args.Length >= 2 && args[0] == "goroutines")

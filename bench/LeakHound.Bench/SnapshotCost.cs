@@ -14,15 +14,19 @@ namespace LeakHound.Bench;
 /// </summary>
 public static class SnapshotCost
 {
-    public static async Task RunAsync()
+    /// <param name="keepStore">Write a store of <paramref name="snapshots"/> snapshots there (for timing analyze) instead of a temporary one.</param>
+    public static async Task RunAsync(int snapshots = 40, string? keepStore = null)
     {
-        var profile = HeapProfileGenerator.Generate(13_000, 20_000, 4_000, 42);
-        byte[] heap;
-        using (var ms = new MemoryStream())
+        // A few different ~1 MB profiles, served in turn, so that the stored snapshots differ.
+        var heaps = new List<byte[]>();
+        for (int v = 0; v < 4; v++)
         {
-            ProtoProfileWriter.Write(profile, ms);
-            heap = ms.ToArray();
+            using var ms = new MemoryStream();
+            ProtoProfileWriter.Write(HeapProfileGenerator.Generate(13_000, 20_000, 4_000, 42 + (ulong)v), ms);
+            heaps.Add(ms.ToArray());
         }
+        byte[] heap = heaps[0];
+        int served = 0;
         int port = FreePort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -34,7 +38,7 @@ public static class SnapshotCost
                 HttpListenerContext ctx;
                 try { ctx = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
                 string path = ctx.Request.Url!.PathAndQuery;
-                byte[] body = path.StartsWith("/debug/pprof/heap", StringComparison.Ordinal) ? heap
+                byte[] body = path.StartsWith("/debug/pprof/heap", StringComparison.Ordinal) ? heaps[Interlocked.Increment(ref served) % heaps.Count]
                     : path == "/debug/pprof/" ? "<a href=\"heap?debug=1\">heap</a> <a href=\"goroutine?debug=1\">goroutine</a>"u8.ToArray()
                     : [];
                 ctx.Response.StatusCode = body.Length == 0 ? 404 : 200;
@@ -43,11 +47,11 @@ public static class SnapshotCost
             }
         });
 
-        string store = Path.Combine(Path.GetTempPath(), $"lh-cost-{Guid.NewGuid():N}.hunt");
+        string store = keepStore ?? Path.Combine(Path.GetTempPath(), $"lh-cost-{Guid.NewGuid():N}.hunt");
         try
         {
             using var hunter = await Hunter.StartAsync(new Uri($"http://127.0.0.1:{port}/"), store,
-                new HuntOptions { Interval = TimeSpan.FromMilliseconds(100), MaxSnapshots = 40 }, CancellationToken.None);
+                new HuntOptions { Interval = TimeSpan.FromMilliseconds(100), MaxSnapshots = snapshots }, CancellationToken.None);
             var cpu = new List<double>();
             await hunter.RunAsync(new Collect(p => cpu.Add(p.Cpu.TotalMilliseconds)), CancellationToken.None);
             var warm = cpu.Skip(10).Order().ToList();
@@ -56,7 +60,8 @@ public static class SnapshotCost
         finally
         {
             listener.Stop();
-            foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(store) + "*")) File.Delete(f);
+            if (keepStore is null)
+                foreach (var f in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(store) + "*")) File.Delete(f);
         }
         await serving;
     }

@@ -25,8 +25,11 @@ public static class HuntAnalysis
         if (inputs.Count == 1 && File.Exists(inputs[0]) && IsStore(inputs[0]))
         {
             using var store = SnapshotStore.Open(inputs[0], readOnly: true);
-            var snapshots = store.ReadSnapshots(includeGaps: false).ToList();
-            return Finish(snapshots, options, store.Target.ToString());
+            // Rows are read in order, then their profiles parsed on every core (the bulk of the work).
+            var rows = store.ReadAll().Where(r => r.Status != LeakHound.Hunt.SnapshotStatus.Gap).ToArray();
+            var snapshots = new Snapshot[rows.Length];
+            Parallel.For(0, rows.Length, i => snapshots[i] = rows[i].ToSnapshot(inputs[0]));
+            return Finish([.. snapshots], options, store.Target.ToString());
         }
         var files = InputFiles.Expand(inputs);
         if (files.Count == 0) throw new UsageException("nothing to analyze: give a hunt store, a folder of profiles, or profiles in time order");

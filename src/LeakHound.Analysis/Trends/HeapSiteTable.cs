@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LeakHound.Core;
 using LeakHound.Formats.Pprof;
 
@@ -210,6 +211,8 @@ public sealed class HeapSiteTable
     }
 
     /// <summary>Hashes every sample's key and finds its site frame; reads shared state only.</summary>
+    // Runs millions of times on the first call: compiled optimized at once, not after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Hash(PreparedProfile pp)
     {
         var p = pp.P;
@@ -299,6 +302,8 @@ public sealed class HeapSiteTable
     }
 
     /// <summary>Finds or adds each sample's site and adds its values to the snapshot's row.</summary>
+    // Runs millions of times on the first call: compiled optimized at once, not after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Merge(PreparedProfile pp)
     {
         var p = pp.P;

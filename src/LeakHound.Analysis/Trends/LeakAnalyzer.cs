@@ -22,9 +22,9 @@ namespace LeakHound.Analysis.Trends;
 /// <item>Verdict: Inconclusive with fewer than <c>MinSnapshots</c> snapshots in the latest segment.
 /// Leak when a suspect has confidence ≥ <c>LeakConfidence</c> and the global series of its kind (heap
 /// in use for a heap site, the goroutine count for a group) is Growth or Plateau. Otherwise
-/// Inconclusive when signals conflict: the heap (or goroutine count) grows but no suspect of that
-/// kind is sure enough, or a sure suspect grew by more than its global series' noise while that
-/// series did not grow. NoLeak in every other case.</item>
+/// Inconclusive when signals conflict: the heap (or goroutine count) grows with confidence ≥
+/// <c>LeakConfidence</c> but no suspect of that kind is sure enough, or a sure suspect grew by more
+/// than its global series' noise while that series did not grow. NoLeak in every other case.</item>
 /// </list>
 /// </summary>
 public static class LeakAnalyzer
@@ -217,19 +217,23 @@ public static class LeakAnalyzer
         }
 
         movers.Sort((a, b) => b.Range.CompareTo(a.Range));
-        var y = new double[n];
+        // Fits are independent (O(n²) each): spread over the cores.
+        int fitted = Math.Min(movers.Count, o.MaxFittedSites);
+        var fits = new TrendFit[fitted];
+        Parallel.For(0, fitted, () => new double[n], (i, _, y) =>
+        {
+            int site = movers[i].Site;
+            heap.CopyInuseSpace(site, y);
+            fits[i] = TrendClassifier.Classify(x, y, floors[site], o);
+            return y;
+        }, _ => { });
         for (int i = 0; i < movers.Count; i++)
         {
             int site = movers[i].Site;
             double current = heap.InuseSpace(site, n - 1);
-            TrendFit fit;
-            if (i < o.MaxFittedSites)
-            {
-                heap.CopyInuseSpace(site, y);
-                fit = TrendClassifier.Classify(x, y, floors[site], o);
-            }
-            else
-                fit = new TrendFit(TrendKind.Flat, 0, 0, 0, floors[site], 0, 1, 0, n, 0, current, 0); // not fitted: see MaxFittedSites
+            var fit = i < fitted
+                ? fits[i]
+                : new TrendFit(TrendKind.Flat, 0, 0, 0, floors[site], 0, 1, 0, n, 0, current, 0); // not fitted: see MaxFittedSites
             items.Add(WithChurn(site, fit, sum[site] / n, current));
         }
         return items;
@@ -323,11 +327,12 @@ public static class LeakAnalyzer
             string series = i.Kind == "heap" ? "the heap in use" : "the goroutine count";
             conflicts.Add($"{Name(i)} grew by {Amount(i, i.Fit.Change)} (confidence {Fixed2(i.Fit.Confidence)}) but {series} {Describe(g, i.Kind == "heap" ? Bytes : Count)}");
         }
-        // A growing global series that no sure suspect of its kind explains.
+        // A surely growing global series that no sure suspect of its kind explains. (A global
+        // series that only may grow is reported with NoLeak: HeapInuse jumps with GC timing.)
         foreach (var (key, kind, label, format) in new (string, string, string, Func<double, string>)[]
             { (HeapKey, "heap", "the heap in use", Bytes), (GoroutinesKey, "goroutines", "the goroutine count", Count) })
         {
-            if (!global.TryGetValue(key, out var g) || g.Kind != TrendKind.Growth) continue;
+            if (!global.TryGetValue(key, out var g) || g.Kind != TrendKind.Growth || g.Confidence < o.LeakConfidence) continue;
             var best = ranked.FirstOrDefault(i => i.Kind == kind);
             bool haveSource = kind == "heap" ? heapItems.Count > 0 || heap.Snapshots > 0 : groups.Snapshots > 0;
             if (!haveSource)
@@ -342,8 +347,8 @@ public static class LeakAnalyzer
         if (conflicts.Count > 0) return (Verdict.Inconclusive, "inconclusive: " + string.Join("; ", conflicts));
 
         var parts = new List<string>();
-        if (global.TryGetValue(HeapKey, out var h)) parts.Add($"the heap in use {Describe(h, Bytes)}");
-        if (global.TryGetValue(GoroutinesKey, out var gr)) parts.Add($"the goroutine count {Describe(gr, Count)}");
+        if (global.TryGetValue(HeapKey, out var h)) parts.Add($"the heap in use {Describe(h, Bytes, weak: true)}");
+        if (global.TryGetValue(GoroutinesKey, out var gr)) parts.Add($"the goroutine count {Describe(gr, Count, weak: true)}");
         if (parts.Count == 0) parts.Add("no heap or goroutine data");
         var notes = new List<string>();
         // Notes name the user's own sites first.
@@ -369,8 +374,10 @@ public static class LeakAnalyzer
         return (Verdict.NoLeak, "no leak: " + string.Join(", ", parts) + (notes.Count > 0 ? "; " + string.Join("; ", notes) : ""));
     }
 
-    private static string Describe(TrendFit f, Func<double, string> format) => f.Kind switch
+    /// <param name="weak">Growth is said to be only possible ("may grow … confidence c"): used where no conflict was found, so the growth is not sure.</param>
+    private static string Describe(TrendFit f, Func<double, string> format, bool weak = false) => f.Kind switch
     {
+        TrendKind.Growth when weak => $"may grow ({Rate(f.SlopePerMinute, format)}, confidence {Fixed2(f.Confidence)})",
         TrendKind.Growth => $"grows {Rate(f.SlopePerMinute, format)}",
         TrendKind.Plateau => $"levelled off at {format(f.Level)}",
         TrendKind.Decline => $"declines {Rate(f.SlopePerMinute, format)}",

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace LeakHound.Analysis.Trends;
 
@@ -23,6 +24,8 @@ public readonly record struct MannKendallResult(
 /// </summary>
 public static class MannKendall
 {
+    // Runs millions of times on the first call: compiled optimized at once, not after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static MannKendallResult Test(ReadOnlySpan<double> y)
     {
         int n = y.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakHound.Analysis.Trends;
 
 /// <summary>Medians and robust spreads over spans, in linear expected time (quickselect, no sorting).</summary>
@@ -45,6 +47,8 @@ public static class OrderStatistics
     }
 
     /// <summary>Moves the k-th smallest value to index k (smaller ones before it, larger after) and returns it.</summary>
+    // Runs millions of times on the first call: compiled optimized at once, not after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Select(Span<double> values, int k)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);

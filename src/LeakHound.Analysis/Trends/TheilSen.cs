@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace LeakHound.Analysis.Trends;
 
@@ -14,6 +15,8 @@ public static class TheilSen
     /// The median of (y[j] − y[i]) / (x[j] − x[i]) over all pairs i &lt; j with x[i] ≠ x[j]
     /// (pairs taken at the same moment say nothing about a slope); 0 when there is no such pair.
     /// </summary>
+    // Runs millions of times on the first call: compiled optimized at once, not after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Slope(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         if (x.Length != y.Length) throw new ArgumentException("x and y differ in length");

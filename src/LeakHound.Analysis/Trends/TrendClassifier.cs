@@ -6,7 +6,7 @@ namespace LeakHound.Analysis.Trends;
 /// than 1/ContinuationRatio times steeper (growth that started late or speeds up);
 /// 0 for a Plateau or Flat series whose trend test left no slope to compute.</param>
 /// <param name="LastSlopePerMinute">The Theil–Sen slope of the last half (0 when not computed).</param>
-/// <param name="Change">The fitted change over the window judged: slope × its length (0 when no slope was computed).</param>
+/// <param name="Change">The fitted change over the window judged (see <see cref="TrendClassifier.WindowChange"/>; 0 when no slope was computed).</param>
 /// <param name="Noise">The smallest change that is not noise (see <see cref="TrendClassifier.Noise"/>).</param>
 /// <param name="Effect">|Change| / Noise.</param>
 /// <param name="PValue">The Mann–Kendall one-sided p-value, in the direction of the trend, of the window judged.</param>
@@ -26,13 +26,15 @@ public readonly record struct TrendFit(
 /// κ = ContinuationRatio, "noise" as in <see cref="Noise"/>; slopes are computed only when a rule
 /// needs them, since each costs O(n²)):
 /// <list type="number">
-/// <item>Growth: slope b &gt; 0, p &lt; α, b × span ≥ noise, and the last half's slope ≥ κ × the earlier
-/// slope, the larger of b and the first half's (it goes on to the end).</item>
+/// <item>Growth: slope b &gt; 0, p &lt; α, change ≥ noise (<see cref="WindowChange"/>), and the last
+/// half's slope ≥ κ × the earlier slope, the larger of b and the first half's, per minute or per
+/// snapshot (it goes on to the end).</item>
 /// <item>Growth that started late: the last half alone has slope &gt; 0, p &lt; α and a change ≥ noise.</item>
-/// <item>Decline: b &lt; 0, p &lt; α, |b × span| ≥ noise.</item>
+/// <item>Decline: b &lt; 0, p &lt; α, |change| ≥ noise.</item>
 /// <item>Plateau: the last half's median is above the first quarter's median by at least the noise,
 /// and the last half has stopped (its change is below the noise, or its slope is below κ × the earlier
-/// slope: the first half's, or b when the trend test called for it and it is steeper).</item>
+/// slope — the first half's, or b when the trend test called for it and it is steeper — both per
+/// minute and per snapshot).</item>
 /// <item>Flat: anything else.</item>
 /// </list>
 /// </summary>
@@ -77,13 +79,11 @@ public static class TrendClassifier
         if (n < 3) return new TrendFit(TrendKind.Flat, 0, 0, 0, 0, 0, 1, 0, n, 0, last, 0);
 
         double noise = Noise(y, noiseFloor, o);
-        double span = x[n - 1] - x[0];
         var mk = MannKendall.Test(y);
 
         int m = Math.Max(3, (n + 1) / 2);
         var lastX = x[(n - m)..];
         var lastY = y[(n - m)..];
-        double spanLast = lastX[^1] - lastX[0];
         double level = OrderStatistics.Median(lastY);
         double early = OrderStatistics.Median(y[..Math.Max(1, n / 4)]);
         double rise = level - early;
@@ -93,7 +93,7 @@ public static class TrendClassifier
         double b = double.NaN, bLast = double.NaN, bFirst = double.NaN;
         bool growing = mk.PIncreasing < o.Significance, declining = mk.PDecreasing < o.Significance;
         if (growing || declining) b = TheilSen.Slope(x, y);
-        double change = double.IsNaN(b) ? 0 : b * span;
+        double change = double.IsNaN(b) ? 0 : WindowChange(x, y, b);
         double effect = Math.Abs(change) / noise;
 
         if (growing && b > 0 && effect >= 1)
@@ -106,7 +106,7 @@ public static class TrendClassifier
             // The rate reported is the whole window's, unless the last half is clearly steeper
             // (growth that started late or speeds up): then the current rate is the last half's.
             double rate = o.ContinuationRatio > 0 && bLast * o.ContinuationRatio > b ? bLast : b;
-            if (bLast >= o.ContinuationRatio * Math.Max(b, bFirst))
+            if (Continues(x, y, m, b, bFirst, bLast, o.ContinuationRatio))
                 return new TrendFit(TrendKind.Growth, rate, bLast, change, noise, effect, mk.PIncreasing, mk.Tau, n,
                     Confidence(mk.PIncreasing, n, effect), level, rise);
         }
@@ -115,7 +115,7 @@ public static class TrendClassifier
         if (mkLast.PIncreasing < o.Significance)
         {
             if (double.IsNaN(bLast)) bLast = TheilSen.Slope(lastX, lastY);
-            double changeLast = bLast * spanLast;
+            double changeLast = WindowChange(lastX, lastY, bLast);
             double effectLast = changeLast / noise;
             if (bLast > 0 && effectLast >= 1)
                 return new TrendFit(TrendKind.Growth, bLast, bLast, changeLast, noise, effectLast, mkLast.PIncreasing, mkLast.Tau, m,
@@ -133,10 +133,44 @@ public static class TrendClassifier
         {
             if (double.IsNaN(bLast)) bLast = TheilSen.Slope(lastX, lastY);
             if (double.IsNaN(bFirst)) bFirst = TheilSen.Slope(x[..m], y[..m]);
-            double earlier = double.IsNaN(b) ? bFirst : Math.Max(b, bFirst);
-            if (bLast * spanLast < noise || bLast < o.ContinuationRatio * earlier)
+            if (WindowChange(lastX, lastY, bLast) < noise || !Continues(x, y, m, b, bFirst, bLast, o.ContinuationRatio))
                 return new TrendFit(TrendKind.Plateau, double.IsNaN(b) ? 0 : b, bLast, change, noise, effect, mk.PInDirection, mk.Tau, n, 0, level, rise);
         }
         return new TrendFit(TrendKind.Flat, double.IsNaN(b) ? 0 : b, double.IsNaN(bLast) ? 0 : bLast, change, noise, effect, mk.PInDirection, mk.Tau, n, 0, level, rise);
+    }
+
+    /// <summary>
+    /// The fitted change over a window: the slope in time × the window's length, or the Theil–Sen
+    /// slope per snapshot × (points − 1) when that is larger in the same direction. The second is
+    /// the size of the change whatever the spacing of the snapshots: when rounds of load take
+    /// unequal times, the median slope in time can badly understate a rise that is plain in the
+    /// values. With evenly spaced snapshots the two are equal.
+    /// </summary>
+    public static double WindowChange(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double slope)
+    {
+        if (y.Length < 2) return 0;
+        double byTime = slope * (x[^1] - x[0]);
+        var index = new double[y.Length];
+        for (int i = 0; i < index.Length; i++) index[i] = i;
+        double byIndex = TheilSen.Slope(index, y) * (y.Length - 1);
+        return Math.Sign(byIndex) == Math.Sign(byTime) && Math.Abs(byIndex) > Math.Abs(byTime) ? byIndex : byTime;
+    }
+
+    /// <summary>
+    /// True when the last <paramref name="m"/> points still grow at least κ times as fast as the
+    /// earlier rate (the whole window's slope <paramref name="b"/>, NaN when not computed, or the
+    /// first half's when steeper), per minute or per snapshot: either suffices, because rounds of
+    /// unequal length (load-driven snapshots, a changed interval) make one of them misjudge it.
+    /// </summary>
+    private static bool Continues(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, double b, double bFirst, double bLast, double kappa)
+    {
+        double earlier = double.IsNaN(b) ? bFirst : Math.Max(b, bFirst);
+        if (bLast >= kappa * earlier) return true;
+        int n = y.Length;
+        var index = new double[n];
+        for (int i = 0; i < n; i++) index[i] = i;
+        double bIdx = double.IsNaN(b) ? double.NegativeInfinity : TheilSen.Slope(index, y);
+        double earlierIdx = Math.Max(bIdx, TheilSen.Slope(index.AsSpan(0, m), y[..m]));
+        return TheilSen.Slope(index.AsSpan(n - m), y[(n - m)..]) >= kappa * earlierIdx;
     }
 }

@@ -234,16 +234,11 @@ public class LeakAnalyzerTests
             }
             snaps.Add(At(t, heap: shape.With(values: values)));
         }
-        LeakAnalyzer.Analyze(snaps.Take(10).ToList(), Options); // JIT
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Timing is measured by the benchmark (docs/benchmarks.md), not here: this checks the
+        // result at hunt scale.
         var r = LeakAnalyzer.Analyze(snaps, Options);
-        clock.Stop();
         Assert.Equal(Verdict.Leak, r.Verdict);
         Assert.Equal(20, r.Suspects.Count);
-        // About 0.3 s in Release and 1 s in this Debug build, alone; the budget for parsing and
-        // analysing together is 3 s (docs/hunt-analysis.md). The bound leaves room for a machine
-        // busy with the rest of the suite: it catches work per sample gone quadratic, not 10 %.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"analysis took {clock.Elapsed}");
     }
 
     private static void StringAssert(string text, params string[] parts)

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using LeakHound.Analysis.Trends;
+using LeakHound.Hunt.Store;
+
+namespace LeakHound.Bench;
+
+/// <summary>Times the parts of <c>leakhound analyze STORE</c>: reading the rows, parsing the profiles (all cores), the analysis.</summary>
+public static class AnalyzePhases
+{
+    public static void Run(string path)
+    {
+        var sw = Stopwatch.StartNew();
+        using var store = SnapshotStore.Open(path, readOnly: true);
+        var rows = store.ReadAll().Where(r => r.Status != LeakHound.Hunt.SnapshotStatus.Gap).ToArray();
+        Console.WriteLine($"read {rows.Length} rows: {sw.ElapsedMilliseconds} ms");
+        sw.Restart();
+        var snapshots = new Snapshot[rows.Length];
+        Parallel.For(0, rows.Length, i => snapshots[i] = rows[i].ToSnapshot(path));
+        Console.WriteLine($"parse: {sw.ElapsedMilliseconds} ms");
+        sw.Restart();
+        var result = LeakAnalyzer.Analyze(snapshots, new LeakAnalyzerOptions());
+        Console.WriteLine($"analyze: {sw.ElapsedMilliseconds} ms ({result.Verdict}, {result.Suspects.Count} suspects)");
+    }
+}
