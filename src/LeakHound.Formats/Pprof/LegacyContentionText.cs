@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace LeakHound.Formats.Pprof;
 
 /// <summary>
@@ -61,8 +59,6 @@ internal static class LegacyContentionText
         }
 
         var symbols = new LegacySymbols(draft);
-        var addresses = new List<ulong>();
-        var locations = new List<int>();
         Span<long> values = stackalloc long[2];
         long period = draft.Period;
         while (true)
@@ -95,20 +91,9 @@ internal static class LegacyContentionText
                 values[0] = count;
                 values[1] = delay;
 
-                addresses.Clear();
                 var g = m.Groups[3];
-                if (!LegacyGoText.TryParseHexAddresses(line, g.Index, g.Index + g.Length, addresses, out string bad))
+                if (!draft.TryAddReturnAddressSample(line, g.Index, g.Index + g.Length, values, default, symbols, out string bad))
                     throw s.Fail($"address {LegacyGoText.Excerpt(bad)} does not fit in 64 bits");
-                draft.CheckStackDepth(addresses.Count);
-                locations.Clear();
-                foreach (ulong a in addresses)
-                {
-                    // Every frame, the first included, is taken as a return address.
-                    locations.Add(draft.LocationFor(unchecked(a - 1)));
-                }
-                var locationSpan = CollectionsMarshal.AsSpan(locations);
-                draft.AddSample(values, locationSpan);
-                symbols.BeginSample(CollectionsMarshal.AsSpan(addresses), locationSpan);
             }
             if (!s.Scan()) break;
         }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace LeakHound.Formats.Pprof;
 
 /// <summary>
@@ -23,8 +21,6 @@ internal static class LegacyCountText
         var type = new ProfileValueType(name, "count");
         var draft = new LegacyDraft(ctx, [type], type, 1);
         var symbols = new LegacySymbols(draft);
-        var addresses = new List<ulong>();
-        var locations = new List<int>();
         Span<long> value = stackalloc long[1];
         while (s.Scan())
         {
@@ -44,20 +40,9 @@ internal static class LegacyCountText
             // Go reads the count as a Go integer literal, so a leading 0 means octal.
             if (!LegacyGoText.TryParseInt(m.Groups[1].Value, 0, out value[0]))
                 throw s.Fail($"count {LegacyGoText.Excerpt(m.Groups[1].Value)} is not a valid number (pprof reads a leading 0 as octal)");
-            addresses.Clear();
             var g = m.Groups[2];
-            if (!LegacyGoText.TryParseHexAddresses(line, g.Index, g.Index + g.Length, addresses, out string bad))
+            if (!draft.TryAddReturnAddressSample(line, g.Index, g.Index + g.Length, value, default, symbols, out string bad))
                 throw s.Fail($"address {LegacyGoText.Excerpt(bad)} does not fit in 64 bits");
-            draft.CheckStackDepth(addresses.Count);
-            locations.Clear();
-            foreach (ulong a in addresses)
-            {
-                // Every frame is a return address: step back onto the call.
-                locations.Add(draft.LocationFor(unchecked(a - 1)));
-            }
-            var locationSpan = CollectionsMarshal.AsSpan(locations);
-            draft.AddSample(value, locationSpan);
-            symbols.BeginSample(CollectionsMarshal.AsSpan(addresses), locationSpan);
         }
         symbols.Flush();
         LegacyMemoryMap.SkipToSentinelAndParse(ref s, draft);

@@ -90,6 +90,28 @@ internal sealed class LegacyDraft
 
     public ulong AddressOf(int location) => _address[location];
 
+    private readonly List<ulong> _scratchAddresses = [];
+    private readonly List<int> _scratchLocations = [];
+
+    /// <summary>
+    /// Adds a sample whose stack is the hex addresses in <paramref name="line"/>[from..to], each a
+    /// return address (pprof steps back one byte onto the call, the leaf included), and tells
+    /// <paramref name="symbols"/> that the symbol lines that follow are this sample's. False, with
+    /// the offending text, when an address does not fit in 64 bits.
+    /// </summary>
+    public bool TryAddReturnAddressSample(string line, int from, int to, ReadOnlySpan<long> values, ReadOnlySpan<Label> labels, LegacySymbols symbols, out string bad)
+    {
+        _scratchAddresses.Clear();
+        if (!LegacyGoText.TryParseHexAddresses(line, from, to, _scratchAddresses, out bad)) return false;
+        CheckStackDepth(_scratchAddresses.Count);
+        _scratchLocations.Clear();
+        foreach (ulong a in _scratchAddresses) _scratchLocations.Add(LocationFor(unchecked(a - 1)));
+        var locations = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratchLocations);
+        AddSample(values, locations, labels);
+        symbols.BeginSample(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratchAddresses), locations);
+        return true;
+    }
+
     public void AddSample(ReadOnlySpan<long> values, ReadOnlySpan<int> locations, ReadOnlySpan<Label> labels = default)
     {
         if (_stackStart.Count >= _ctx.Limits.MaxSamples)

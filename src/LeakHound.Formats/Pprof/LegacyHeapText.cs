@@ -48,8 +48,6 @@ internal static class LegacyHeapText
         var symbols = new LegacySymbols(draft);
         int bytesKey = draft.Intern("bytes");
 
-        var addresses = new List<ulong>();
-        var locations = new List<int>();
         var values = new long[4];
         while (s.Scan())
         {
@@ -70,20 +68,9 @@ internal static class LegacyHeapText
             if (hasAlloc) AddValues(ref s, m.Groups[3].Value, m.Groups[4].Value, "allocation", period, sampling, values, ref n, ref blockSize);
             AddValues(ref s, m.Groups[1].Value, m.Groups[2].Value, "inuse", period, sampling, values, ref n, ref blockSize);
 
-            addresses.Clear();
             var g = m.Groups[5];
-            if (!LegacyGoText.TryParseHexAddresses(line, g.Index, g.Index + g.Length, addresses, out string bad))
+            if (!draft.TryAddReturnAddressSample(line, g.Index, g.Index + g.Length, values.AsSpan(0, n), [new Label(bytesKey, 0, blockSize, 0)], symbols, out string bad))
                 throw s.Fail($"address {LegacyGoText.Excerpt(bad)} does not fit in 64 bits");
-            draft.CheckStackDepth(addresses.Count);
-            locations.Clear();
-            foreach (ulong a in addresses)
-            {
-                // Return addresses: step back onto the call instruction.
-                locations.Add(draft.LocationFor(unchecked(a - 1)));
-            }
-            var locationSpan = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(locations);
-            draft.AddSample(values.AsSpan(0, n), locationSpan, [new Label(bytesKey, 0, blockSize, 0)]);
-            symbols.BeginSample(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses), locationSpan);
         }
         symbols.Flush();
         LegacyMemoryMap.SkipToSentinelAndParse(ref s, draft);
