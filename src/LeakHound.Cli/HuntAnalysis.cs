@@ -17,7 +17,7 @@ public static class HuntAnalysis
         ["json"] = false, ["report"] = true, ["min_snapshots"] = true,
     };
 
-    public sealed record Outcome(HuntResult Result, string Target, Profile? FirstHeap, Profile? LastHeap);
+    public sealed record Outcome(HuntResult Result, string Target, HeapProfileSource? FirstHeap, HeapProfileSource? LastHeap);
 
     /// <summary>Analyses a store, a folder of profiles, or profile files given in time order.</summary>
     public static Outcome Analyze(IReadOnlyList<string> inputs, LeakAnalyzerOptions options)
@@ -25,7 +25,8 @@ public static class HuntAnalysis
         if (inputs.Count == 1 && File.Exists(inputs[0]) && IsStore(inputs[0]))
         {
             using var store = SnapshotStore.Open(inputs[0], readOnly: true);
-            // Rows are read in order, then their profiles parsed on every core (the bulk of the work).
+            // Rows are read in order, their goroutine profiles parsed on every core; heap profiles
+            // are parsed by the analysis, a few at a time.
             var rows = store.ReadAll().Where(r => r.Status != LeakHound.Hunt.SnapshotStatus.Gap).ToArray();
             var snapshots = new Snapshot[rows.Length];
             Parallel.For(0, rows.Length, i => snapshots[i] = rows[i].ToSnapshot(inputs[0]));
@@ -62,7 +63,7 @@ public static class HuntAnalysis
         if (cl.Get("report") is { } report)
         {
             using (var w = new StreamWriter(report, false, new System.Text.UTF8Encoding(false)))
-                HuntHtml.Write(o.Result, o.Target, o.FirstHeap, o.LastHeap, w);
+                HuntHtml.Write(o.Result, o.Target, o.FirstHeap?.Load(), o.LastHeap?.Load(), w);
             stderr.WriteLine($"leakhound: wrote {report}");
         }
         if (cl.Flag("json"))

@@ -54,6 +54,12 @@ public static class Program
             stderr.WriteLine("leakhound: " + e.Message);
             return 2;
         }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.FirstOrDefault(x => x is InputException) is InputException input)
+        {
+            // Bad input met on a worker thread of a parallel loop.
+            stderr.WriteLine("leakhound: " + input.Message);
+            return 2;
+        }
     }
 
     private static int Version(TextWriter stdout)

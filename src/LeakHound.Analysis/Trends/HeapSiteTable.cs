@@ -154,32 +154,45 @@ public sealed class HeapSiteTable
     }
 
     /// <summary>Adds the samples of heap profile <paramref name="p"/> as snapshot <paramref name="t"/>.</summary>
-    public void Add(int t, Profile p) => AddRange(t, [p]);
+    public void Add(int t, Profile p) => AddRange(t, [new HeapProfileSource(p)]);
 
     /// <summary>
     /// Adds heap profiles as snapshots <paramref name="firstT"/>, <paramref name="firstT"/> + 1, ….
-    /// Profiles are hashed in parallel, a few at a time, then merged in order.
+    /// A few at a time, profiles are parsed (when not held already) and hashed in parallel, then
+    /// merged in order and let go; each source's <see cref="HeapProfileSource.InuseTotal"/> is set.
     /// </summary>
-    public void AddRange(int firstT, IReadOnlyList<Profile> profiles)
+    public void AddRange(int firstT, IReadOnlyList<HeapProfileSource> profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         ArgumentOutOfRangeException.ThrowIfNegative(firstT);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstT + profiles.Count, Snapshots);
         int workers = Environment.ProcessorCount;
-        int chunk = Math.Min(Math.Max(1, 2 * workers), Math.Max(1, profiles.Count));
+        int chunk = Math.Min(Math.Max(1, 4 * workers), Math.Max(1, profiles.Count));
         // Per-sample buffers are reused from chunk to chunk.
         var buffers = new PreparedProfile[chunk];
         for (int i = 0; i < chunk; i++) buffers[i] = new PreparedProfile();
+        var loaded = new Profile[chunk];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
         for (int from = 0; from < profiles.Count; from += chunk)
         {
             int count = Math.Min(chunk, profiles.Count - from);
             var prepared = buffers.AsSpan(0, count).ToArray();
-            for (int i = 0; i < count; i++) Intern(prepared[i], firstT + from + i, profiles[from + i]);
+            if (count == 1 || workers == 1)
+                for (int i = 0; i < count; i++) loaded[i] = profiles[from + i].Load();
+            else
+                Parallel.For(0, count, options, i => loaded[i] = profiles[from + i].Load());
+            for (int i = 0; i < count; i++) Intern(prepared[i], firstT + from + i, loaded[i]);
             if (count == 1 || workers == 1)
                 foreach (var pp in prepared) Hash(pp);
             else
-                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => Hash(prepared[i]));
-            foreach (var pp in prepared) Merge(pp);
+                Parallel.For(0, count, options, i => Hash(prepared[i]));
+            for (int i = 0; i < count; i++)
+            {
+                Merge(prepared[i]);
+                profiles[from + i].InuseTotal = TotalInuseSpace[firstT + from + i];
+                prepared[i].P = null!;
+                loaded[i] = null!;
+            }
         }
     }
 

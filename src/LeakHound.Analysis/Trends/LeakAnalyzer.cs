@@ -60,6 +60,13 @@ public static class LeakAnalyzer
         var latest = snaps.AsSpan(latestStart).ToArray();
         double duration = (snaps[^1].Time - t0).TotalSeconds;
 
+        // Per-site trends, latest segment only (a restart empties the heap). Built before the
+        // global series, which reuse the profiles' totals instead of parsing them again.
+        bool enough = latest.Length >= options.MinSnapshots;
+        var heapSnaps = enough ? latest.Where(HasHeapProfile).ToArray() : [];
+        var heap = new HeapSiteTable(heapSnaps.Length);
+        heap.AddRange(0, heapSnaps.Select(s => s.Heap!).ToArray());
+
         // Global series over the whole hunt, classified over the latest segment.
         var series = new Dictionary<string, IReadOnlyList<SeriesPoint>>(StringComparer.Ordinal);
         var globalFits = new Dictionary<string, TrendFit>(StringComparer.Ordinal);
@@ -71,7 +78,7 @@ public static class LeakAnalyzer
         HuntResult Result(Verdict v, string reason, IReadOnlyList<Suspect> suspects) =>
             new(v, reason, snaps.Length, duration, suspects, series, restarts, globalTrends);
 
-        if (latest.Length < options.MinSnapshots)
+        if (!enough)
         {
             string since = restarts.Count > 0 ? $" since the restart at {latest[0].Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z" : "";
             return Result(Verdict.Inconclusive,
@@ -79,13 +86,10 @@ public static class LeakAnalyzer
                 $"(take {options.MinSnapshots - latest.Length} more)", []);
         }
 
-        // Per-site and per-group trends, latest segment only: a restart empties the heap.
-        var heapSnaps = latest.Where(s => s.Heap is not null && HeapSiteTable.IsHeapProfile(s.Heap)).ToArray();
-        var heap = new HeapSiteTable(heapSnaps.Length);
-        heap.AddRange(0, heapSnaps.Select(s => s.Heap!).ToArray());
         double[] heapX = heapSnaps.Select(Minutes).ToArray();
         var heapItems = ClassifyHeapSites(heap, heapX, options);
 
+        // Per-group trends, latest segment only.
         var gSnaps = latest.Where(s => s.Goroutines is not null).ToArray();
         var groups = new GoroutineGroupTable(gSnaps.Length);
         for (int t = 0; t < gSnaps.Length; t++) groups.Add(t, gSnaps[t].Goroutines!);
@@ -135,8 +139,16 @@ public static class LeakAnalyzer
     {
         if (snaps.Any(s => s.Metrics.ContainsKey(MetricNames.HeapInuseBytes)))
             return s => s.Metrics.TryGetValue(MetricNames.HeapInuseBytes, out double v) ? v : null;
-        return s => s.Heap is { } p && HeapSiteTable.IsHeapProfile(p) ? InuseTotal(p) : null;
+        // Profiles not summed yet (parsed ones, and stored ones of earlier segments) are summed
+        // here, in parallel; those the site table reads are summed there.
+        var pending = snaps.Where(s => HasHeapProfile(s) && double.IsNaN(s.Heap!.InuseTotal)).Select(s => s.Heap!).ToArray();
+        Parallel.ForEach(pending, h => h.InuseTotal = InuseTotal(h.Load()));
+        return s => HasHeapProfile(s) ? s.Heap!.InuseTotal : null;
     }
+
+    /// <summary>A heap profile held in memory that has the heap sample types, or one to be parsed (checked then).</summary>
+    private static bool HasHeapProfile(Snapshot s) =>
+        s.Heap is { } h && (!h.IsParsed || HeapSiteTable.IsHeapProfile(h.Load()));
 
     private static Func<Snapshot, double?> GoroutineValue(Snapshot[] snaps)
     {

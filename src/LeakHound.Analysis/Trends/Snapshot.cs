@@ -1,5 +1,4 @@
 using LeakHound.Formats.Goroutines;
-using LeakHound.Formats.Pprof;
 
 namespace LeakHound.Analysis.Trends;
 
@@ -7,13 +6,14 @@ namespace LeakHound.Analysis.Trends;
 /// What was taken from the service at one moment: a heap profile (profile.proto, taken with gc=1),
 /// the goroutines, and numeric metrics from expvar and Prometheus ("heap_inuse_bytes",
 /// "heap_alloc_bytes", "rss_bytes", "goroutines", …). Any part may be missing (a failed fetch).
+/// The heap profile may be parsed only when needed (<see cref="HeapProfileSource"/>).
 /// Snapshots with the same <see cref="Segment"/> come from one run of the process; a restart
 /// starts a new segment.
 /// </summary>
 public sealed record Snapshot(
     DateTimeOffset Time,
     int Segment,
-    Profile? Heap,
+    HeapProfileSource? Heap,
     GoroutineDump? Goroutines,
     IReadOnlyDictionary<string, double> Metrics);
 

@@ -24,16 +24,20 @@ public sealed record StoredSnapshot(
     IReadOnlyDictionary<string, double> Metrics)
 {
     /// <summary>
-    /// Parses the profiles into the analysis model. A profile that does not parse is an
-    /// <see cref="InputException"/> naming <paramref name="store"/>, the snapshot and the profile.
+    /// The snapshot in the analysis model: the goroutine profile parsed now, the heap profile when
+    /// the analysis reads it. A profile that does not parse is an <see cref="InputException"/>
+    /// naming <paramref name="store"/>, the snapshot and the profile.
     /// </summary>
     public Snapshot ToSnapshot(string store) => ToSnapshot(store, Limits.Default);
 
     public Snapshot ToSnapshot(string store, Limits limits)
     {
-        var heap = HeapProfile is null
+        // The heap profile is parsed when the analysis reaches it (bad bytes raise InputException then).
+        var heapBytes = HeapProfile;
+        string heapName = $"{store} snapshot {Sequence} heap profile";
+        var heap = heapBytes is null
             ? null
-            : ProfileReader.Read(HeapProfile, $"{store} snapshot {Sequence} heap profile", new ProfileReadOptions { Limits = limits });
+            : new HeapProfileSource(heapName, () => ProfileReader.Read(heapBytes, heapName, new ProfileReadOptions { Limits = limits }));
         var goroutines = GoroutineProfile is null
             ? null
             : GoroutineDumpReader.Read(GoroutineProfile, $"{store} snapshot {Sequence} goroutine profile", limits);

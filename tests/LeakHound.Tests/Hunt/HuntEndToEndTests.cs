@@ -70,8 +70,8 @@ public sealed partial class HuntEndToEndTests : IDisposable
             // Before the kill the cache held 200 entries (Go may publish a heap profile's newest
             // allocations a GC later, so look at the last snapshot of the first process); the new
             // process starts empty.
-            Assert.True(snapshots[2].Heap!.Functions.Any(f => f.Name == "main.newEntry"),
-                "functions: " + string.Join(", ", snapshots[2].Heap!.Functions.Select(f => f.Name)));
+            Assert.True(snapshots[2].Heap!.Load().Functions.Any(f => f.Name == "main.newEntry"),
+                "functions: " + string.Join(", ", snapshots[2].Heap!.Load().Functions.Select(f => f.Name)));
             Assert.True(snapshots[0].Metrics[MetricNames.TotalAllocBytes] > snapshots[3].Metrics[MetricNames.TotalAllocBytes]);
             var restart = store.ReadSegments()[1];
             Assert.Equal(6, restart.FirstSnapshot);
@@ -107,7 +107,7 @@ public sealed partial class HuntEndToEndTests : IDisposable
         {
             Assert.True(s.Goroutines!.TotalGoroutines >= 50); // the leaked main.produce goroutines
             Assert.Equal(s.Goroutines.TotalGoroutines, s.Metrics[MetricNames.Goroutines], tolerance: 5);
-            Assert.Contains(s.Heap!.SampleTypes, t => t.Type == "inuse_space");
+            Assert.Contains(s.Heap!.Load().SampleTypes, t => t.Type == "inuse_space");
         });
         store.Dispose();
 

@@ -125,7 +125,7 @@ public sealed class HunterTests : IDisposable
         using var store = SnapshotStore.Open(Store(), readOnly: true);
         var snapshots = store.ReadSnapshots().ToList();
         Assert.Equal(3, snapshots.Count);
-        Assert.All(snapshots, s => Assert.True(s.Heap!.SampleCount > 0 && s.Goroutines!.Count > 0));
+        Assert.All(snapshots, s => Assert.True(s.Heap!.Load().SampleCount > 0 && s.Goroutines!.Count > 0));
     }
 
     [Fact]

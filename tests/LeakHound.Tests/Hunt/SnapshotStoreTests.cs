@@ -85,8 +85,8 @@ public sealed class SnapshotStoreTests : IDisposable
             var snapshots = store.ReadSnapshots().ToList();
             Assert.Equal(2, snapshots.Count);
             Assert.Equal([0, 1], snapshots.Select(s => s.Segment));
-            Assert.True(snapshots[1].Heap!.SampleCount > 0);
-            Assert.Contains(snapshots[1].Heap!.SampleTypes, t => t.Type == "inuse_space");
+            Assert.True(snapshots[1].Heap!.Load().SampleCount > 0);
+            Assert.Contains(snapshots[1].Heap!.Load().SampleTypes, t => t.Type == "inuse_space");
             Assert.True(snapshots[0].Goroutines!.TotalGoroutines > 0);
             Assert.Equal(3, store.ReadSnapshots(includeGaps: true).Count());
 
@@ -277,9 +277,33 @@ public sealed class SnapshotStoreTests : IDisposable
         Assert.StartsWith($"{path} snapshot 1 heap profile: ", e.Message);
     }
 
+    [Fact]
+    public void AnalyzeOfAStoreWithADamagedHeapProfileIsOneLine()
+    {
+        // Eight snapshots, so the analysis parses every heap profile (in parallel, a few at a time);
+        // the sixth is cut in the middle of its gzip stream.
+        string path = NewPath();
+        using (var store = SnapshotStore.Create(path, new Uri("http://127.0.0.1:1/")))
+        {
+            store.BeginSession(Endpoints(), "{}");
+            for (int i = 0; i < 8; i++)
+            {
+                var s = Ok(i * 15, 100, i + 1);
+                store.Append(i == 5 ? s with { Heap = s.Heap![..(s.Heap!.Length / 2)] } : s, null);
+            }
+        }
+        var r = LeakHoundCli.Run("analyze", path);
+        Assert.Equal(2, r.ExitCode);
+        var lines = r.Stderr.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith($"leakhound: {path} snapshot 6 heap profile: ", lines[0]);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
     private static void Read(string path)
     {
         using var store = SnapshotStore.Open(path, readOnly: true);
-        foreach (var s in store.ReadSnapshots(includeGaps: true)) _ = s.Metrics.Count;
+        // Heap profiles are parsed when the analysis reads them.
+        foreach (var s in store.ReadSnapshots(includeGaps: true)) _ = s.Heap?.Load();
     }
 }
