@@ -39,6 +39,7 @@ public static class Program
                 "hunt" => HuntCommand.Run(rest, stdout, stderr),
                 "analyze" => AnalyzeCommand.Run(rest, stdout, stderr),
                 "check" => CheckCommand.Run(rest, stdout, stderr),
+                "shell" => ShellCommand.Run(rest, Console.In, !Console.IsInputRedirected && !Console.IsOutputRedirected, stdout, stderr),
                 "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
@@ -83,6 +84,7 @@ public static class Program
           leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
           leakhound traces|tree|tags|comments [options] PROFILE
           leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
+          leakhound shell  [options] PROFILE…  pprof's interactive mode: top10, list Foo, focus=…, :, help, quit
           leakhound export --format proto -o OUT.pb.gz PROFILE
                                                write the profile as gzipped profile.proto
           leakhound merge -o OUT.pb.gz PROFILE…  merge profiles (files, globs, folders) into one

@@ -126,6 +126,13 @@ public static class ReportFlags
     }
 
     /// <summary>
+    /// The profile of an interactive session (<c>leakhound shell</c>), read once: reports run in the
+    /// session take it instead of reading files. Per thread, so sessions in tests do not meet.
+    /// </summary>
+    [ThreadStatic]
+    internal static Profile? SessionProfile;
+
+    /// <summary>
     /// The profile a report reads: every input (files, globs, folders) merged, minus the -base or
     /// -diff_base profiles, after the steps pprof applies to every profile it reads
     /// (<see cref="FetchSteps"/>). <paramref name="compact"/> merges even a lone profile as pprof
@@ -134,6 +141,7 @@ public static class ReportFlags
     /// </summary>
     public static Profile ReadProfile(CommandLine cl, bool compact)
     {
+        if (SessionProfile is { } loaded && cl.Positionals.Count == 0) return loaded;
         var inputs = InputFiles.Expand(cl.Positionals);
         if (inputs.Count == 0) throw new UsageException("no profile given");
         var read = ReadOptions(cl);

@@ -20,6 +20,9 @@ public static class TreeReport
         var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines);
         var g = TrimmedGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.All));
         rpt.SelectOutputUnit(g);
+        // pprof builds the report in a buffer and drops it on this error: nothing is written then.
+        if (symbol is not null && !g.Order.Any(n => symbol.IsMatch(ln.Infos[n].PrintableName())))
+            throw new UsageException($"no matches found for regexp: {symbol}");
         w.Write(string.Join('\n', rpt.ReportLabels(g, droppedEdges: 0, activeFilters, fullHeaders: false)));
         w.Write('\n');
         w.Write(Separator + "\n");
@@ -34,12 +37,10 @@ public static class TreeReport
         }
 
         long flatSum = 0;
-        int matched = 0;
         foreach (int n in g.Order)
         {
             string name = Name(n);
             if (symbol is not null && !symbol.IsMatch(name)) continue;
-            matched++;
             long flat = g.Values.FlatValue(n), cum = g.Values.CumValue(n);
             w.Write(Separator + "\n");
             foreach (int e in Sorted(g.Edges!, into[n], Name))
@@ -50,7 +51,6 @@ public static class TreeReport
                 WriteEdge(w, rpt, g.Edges!, e, cum, Name(g.Edges!.Dst(e)));
         }
         if (g.Order.Length > 0) w.Write(Separator + "\n");
-        if (symbol is not null && matched == 0) throw new UsageException($"no matches found for regexp: {symbol}");
     }
 
     private static void WriteEdge(TextWriter w, Report rpt, EdgeTable edges, int e, long cum, string name)

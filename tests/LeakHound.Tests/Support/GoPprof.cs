@@ -5,9 +5,12 @@ namespace LeakHound.Tests.Support;
 /// <summary>Runs the reference tool, <c>go tool pprof</c> of the installed Go, in the test's time zone.</summary>
 public static class GoPprof
 {
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => RunWithInput(null, args);
+
+    /// <summary>Runs pprof with <paramref name="stdin"/> piped to it (its interactive mode reads commands from a pipe).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunWithInput(string? stdin, params string[] args)
     {
-        var psi = new ProcessStartInfo("go") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("go") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
         psi.ArgumentList.Add("tool");
         psi.ArgumentList.Add("pprof");
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -24,6 +27,11 @@ public static class GoPprof
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException("the differential tests need Go's pprof: 'go' could not be started (" + e.Message + "); .ci/run installs golang-go", e);
+        }
+        if (stdin is not null)
+        {
+            p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
         }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
