@@ -34,6 +34,7 @@ public static class Program
                 "top" => TopCommand.Run(rest, stdout, stderr),
                 "raw" => RawCommand.Run(rest, stdout),
                 "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
+                "proto" or "topproto" or "callgrind" => ExportCommand.Run(rest, stdout, stderr, args[0]),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
                 "flame" => FlameCommand.Run(rest, stdout, stderr),
                 "hunt" => HuntCommand.Run(rest, stdout, stderr),
@@ -85,8 +86,10 @@ public static class Program
           leakhound traces|tree|tags|comments [options] PROFILE
           leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
           leakhound shell  [options] PROFILE…  pprof's interactive mode: top10, list Foo, focus=…, :, help, quit
-          leakhound export --format proto -o OUT.pb.gz PROFILE
-                                               write the profile as gzipped profile.proto
+          leakhound proto -o OUT.pb.gz [filters] PROFILE   the (filtered) profile as gzipped profile.proto, as -proto
+          leakhound topproto -o OUT.pb.gz PROFILE          the flat report as a profile, as -topproto
+          leakhound callgrind [-o FILE] PROFILE            the call graph for KCachegrind, as -callgrind
+          leakhound export --format proto|topproto|callgrind -o OUT PROFILE   the same three
           leakhound merge -o OUT.pb.gz PROFILE…  merge profiles (files, globs, folders) into one
           leakhound flame  [options] PROFILE   flame graph: interactive HTML (default), SVG, folded stacks, speedscope
             --format html|svg|folded|speedscope      (or from -o's extension: .html .svg .folded .json)

@@ -38,6 +38,8 @@ public enum ReportKind
     Peek,
     List,
     Tags,
+    TopProto,
+    Callgrind,
 }
 
 public static class ReportOptionsOverrides
@@ -62,14 +64,14 @@ public static class ReportOptionsOverrides
                 trim = false;
                 granularity = Granularity.Lines;
                 break;
-            case ReportKind.Top:
+            case ReportKind.Top or ReportKind.TopProto:
                 if (nodeCount == -1) nodeCount = 0;
                 break;
             default:
                 if (nodeCount == -1) nodeCount = 80;
                 break;
         }
-        if (kind is ReportKind.Raw or ReportKind.Proto)
+        if (kind is ReportKind.Raw or ReportKind.Proto or ReportKind.Callgrind)
         {
             trim = false;
             granularity = Granularity.Addresses;

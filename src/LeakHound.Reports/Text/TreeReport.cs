@@ -59,7 +59,10 @@ public static class TreeReport
         w.Write($"{GoFormat.Pad(rpt.FormatValue(edges.Weight(e)), 50)} {Measurement.Percentage(edges.Weight(e), cum)} |   {name}{inline}\n");
     }
 
-    /// <summary>The live edges into and out of each node.</summary>
+    /// <summary>
+    /// The live edges into and out of each node. As in pprof, a graph node keeps its edges into nodes
+    /// that were never selected (of value 0: with -mean, samples of value 0 and a non-zero divisor).
+    /// </summary>
     public static (List<int>[] Into, List<int>[] OutOf) EdgesByNode(TrimmedGraph g)
     {
         int count = g.Nodes.NodeCount;
