@@ -20,7 +20,7 @@ public static class ExportCommand
         if (format != "proto") throw new UsageException($"unknown export format \"{format}\"; use proto");
         string? output = cl.Get("o") ?? cl.Get("output");
         if (output is null) throw new UsageException("export needs -o FILE (use -o - for standard output)");
-        var profile = ReportFlags.ReadProfile(cl, compact: true);
+        var profile = ReportFlags.WithLabelFrames(cl, ReportFlags.ReadProfile(cl, compact: true), stderr);
         if (output == "-")
         {
             using var so = Console.OpenStandardOutput();
