@@ -32,7 +32,7 @@ public static class Program
             return args[0] switch
             {
                 "top" => TopCommand.Run(rest, stdout, stderr),
-                "raw" => RawCommand.Run(rest, stdout),
+                "raw" => RawCommand.Run(rest, stdout, stderr),
                 "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
                 "proto" or "topproto" or "callgrind" => ExportCommand.Run(rest, stdout, stderr, args[0]),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
@@ -42,6 +42,7 @@ public static class Program
                 "check" => CheckCommand.Run(rest, stdout, stderr),
                 "shell" => ShellCommand.Run(rest, Console.In, !Console.IsInputRedirected && !Console.IsOutputRedirected, stdout, stderr),
                 "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
+                "list" => ListCommand.Run(rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
                 _ => throw new UsageException($"unknown command \"{args[0]}\"; see 'leakhound help'"),
             };
@@ -85,6 +86,12 @@ public static class Program
           leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
           leakhound traces|tree|tags|comments [options] PROFILE
           leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
+          leakhound list   [options] REGEX PROFILE   annotated source of matching functions, as go tool pprof -list
+            -source_path=DIR:DIR  -trim_path=PREFIX:PREFIX   pprof's source search; then the recorded path;
+                                   then (where pprof fails) the go.mod module above the working directory
+                                   (by module path, path suffix, subfolders), the module cache
+                                   (MODULE@VERSION/…) and GOROOT/src (go env, else GOROOT/GOPATH);
+                                   a file found nowhere is an Error line, as in pprof (exit 0)
           leakhound shell  [options] PROFILE…  pprof's interactive mode: top10, list Foo, focus=…, :, help, quit
           leakhound proto -o OUT.pb.gz [filters] PROFILE   the (filtered) profile as gzipped profile.proto, as -proto
           leakhound topproto -o OUT.pb.gz PROFILE          the flat report as a profile, as -topproto
@@ -131,6 +138,7 @@ public static class Program
           -tagfocus/-tagignore=REGEX|key=REGEX|key=1kb:2mb, -tagshow/-taghide=REGEX
                                  keep/drop samples or labels by label
           -relative_percentages  percentages of what the filters keep
+          -tagroot/-tagleaf=KEY,KEY  pseudo frames for the samples' label values at the root/leaf
           --json                 the same rows as JSON
 
         Exit codes: 0 ok, 2 bad usage or bad input (check: 1 leak, 3 inconclusive).

@@ -24,6 +24,7 @@ public static class ReportFlags
         ["focus"] = true, ["ignore"] = true, ["hide"] = true, ["show"] = true, ["show_from"] = true, ["prune_from"] = true,
         ["tagfocus"] = true, ["tagignore"] = true, ["tagshow"] = true, ["taghide"] = true, ["relative_percentages"] = false,
         ["base"] = true, ["diff_base"] = true, ["normalize"] = false,
+        ["source_path"] = true, ["trim_path"] = true, ["tagroot"] = true, ["tagleaf"] = true,
     };
 
     public static FilterOptions Filters(CommandLine cl) => new()
@@ -60,6 +61,7 @@ public static class ReportFlags
     /// </summary>
     public static Report FilteredReport(CommandLine cl, Profile profile, ReportOptions options, TextWriter stderr, out List<string> activeFilters)
     {
+        profile = WithLabelFrames(cl, profile, stderr);
         var filters = Filters(cl);
         activeFilters = filters.ActiveFilters();
         if (!filters.Any) return Report.Create(profile, options);
@@ -68,6 +70,20 @@ public static class ReportFlags
         var (filtered, warnings) = ProfileFilters.Apply(profile, filters);
         foreach (var w in warnings) stderr.WriteLine(w);
         return relative ? Report.Create(filtered, options) : report!.WithProfile(filtered);
+    }
+
+    /// <summary>
+    /// -tagroot/-tagleaf: label pseudo frames added before filtering (so filters see them), as
+    /// pprof does; a key list that no sample has a value for is a warning on stderr.
+    /// </summary>
+    public static Profile WithLabelFrames(CommandLine cl, Profile profile, TextWriter stderr)
+    {
+        string roots = cl.Get("tagroot") ?? "", leaves = cl.Get("tagleaf") ?? "";
+        if (roots.Length == 0 && leaves.Length == 0) return profile;
+        var p = LabelFrames.Add(profile, LabelFrames.Keys(roots), LabelFrames.Keys(leaves), cl.Get("unit") ?? "minimum", out bool rootMatched, out bool leafMatched);
+        if (roots.Length != 0 && !rootMatched) stderr.WriteLine("TagRoot expression matched no samples");
+        if (leaves.Length != 0 && !leafMatched) stderr.WriteLine("TagLeaf expression matched no samples");
+        return p;
     }
 
     public static ReportOptions Options(CommandLine cl)
@@ -116,6 +132,8 @@ public static class ReportFlags
             NoInlines = cl.Flag("noinlines"),
             DropNegative = cl.Flag("drop_negative"),
             CompactLabels = cl.Flag("compact_labels"),
+            SourcePath = cl.Get("source_path") ?? "",
+            TrimPath = cl.Get("trim_path") ?? "",
         };
     }
 

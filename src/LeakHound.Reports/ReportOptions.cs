@@ -24,6 +24,10 @@ public sealed record ReportOptions
     public bool NoInlines { get; init; }
     public bool DropNegative { get; init; }
     public bool CompactLabels { get; init; }
+    /// <summary>pprof's -source_path: colon-separated folders where sources are searched (also trims recorded names, see <see cref="Source.SourcePaths.Trim"/>).</summary>
+    public string SourcePath { get; init; } = "";
+    /// <summary>pprof's -trim_path: colon-separated prefixes removed from recorded source names.</summary>
+    public string TrimPath { get; init; } = "";
 }
 
 /// <summary>The reports, for the per-report option overrides pprof applies.</summary>

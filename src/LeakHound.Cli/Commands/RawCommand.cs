@@ -8,10 +8,11 @@ public static class RawCommand
 {
     public const string Usage = "leakhound raw [-symbolize=none] PROFILE";
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         var cl = CommandLine.Parse(args, ReportFlags.Known);
-        RawReport.Write(SampleSubset.WithStacks(ReportFlags.ReadProfile(cl, compact: true)), stdout);
+        var profile = ReportFlags.WithLabelFrames(cl, ReportFlags.ReadProfile(cl, compact: true), stderr);
+        RawReport.Write(SampleSubset.WithStacks(profile), stdout);
         return 0;
     }
 }

@@ -33,7 +33,9 @@ public static class ShellCommand
         ["peek"] = new(true, "Output callers/callees of functions matching regexp", (a, o, e) => TextReportCommand.Run("peek", a, o, e)),
         ["tags"] = new(false, "Outputs all tags in the profile", (a, o, e) => TextReportCommand.Run("tags", a, o, e)),
         ["comments"] = new(false, "Output all profile comments", (a, o, e) => TextReportCommand.Run("comments", a, o, e)),
-        ["raw"] = new(false, "Outputs a text representation of the raw profile", (a, o, e) => RawCommand.Run(a, o)),
+        ["raw"] = new(false, "Outputs a text representation of the raw profile", (a, o, e) => RawCommand.Run(a, o, e)),
+        ["list"] = new(true, "Output annotated source for functions matching regexp", (a, o, e) => ListCommand.Run(a, o, e)),
+        ["callgrind"] = new(false, "Outputs a graph in callgrind format", (a, o, e) => ExportCommand.Run(a, o, e, "callgrind")),
     };
 
     private static readonly Regex TailDigits = new("[0-9]+$", RegexOptions.CultureInvariant);

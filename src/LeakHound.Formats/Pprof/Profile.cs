@@ -80,12 +80,12 @@ public sealed class Profile
     public Profile With(
         Mapping[]? mappings = null, Location[]? locations = null, Line[]? lines = null,
         int? sampleCount = null, long[]? values = null, int[]? stackStart = null, int[]? stack = null,
-        int[]? labelStart = null, Label[]? labels = null, string[]? strings = null) => new()
+        int[]? labelStart = null, Label[]? labels = null, string[]? strings = null, Function[]? functions = null) => new()
     {
         SampleTypes = SampleTypes, DefaultSampleType = DefaultSampleType, PeriodType = PeriodType,
         Period = Period, TimeNanos = TimeNanos, DurationNanos = DurationNanos,
         DropFrames = DropFrames, KeepFrames = KeepFrames, Comments = Comments, Metadata = Metadata,
-        Mappings = mappings ?? Mappings, Functions = Functions, Locations = locations ?? Locations,
+        Mappings = mappings ?? Mappings, Functions = functions ?? Functions, Locations = locations ?? Locations,
         Lines = lines ?? Lines, Strings = strings ?? Strings,
         SampleCount = sampleCount ?? SampleCount, Values = values ?? Values,
         StackStart = stackStart ?? StackStart, Stack = stack ?? Stack,

@@ -17,7 +17,7 @@ public sealed class TopReport
     public static TopReport Build(Report rpt, IReadOnlyList<string>? activeFilters = null)
     {
         var o = rpt.Options;
-        var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines);
+        var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines, fileName: Source.SourcePaths.Trimmer(o.TrimPath, o.SourcePath));
         var g = TrimmedGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.IntoInlined));
         rpt.SelectOutputUnit(g);
         var labels = rpt.ReportLabels(g, droppedEdges: 0, activeFilters ?? [], fullHeaders: false);

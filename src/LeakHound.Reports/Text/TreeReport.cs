@@ -17,7 +17,7 @@ public static class TreeReport
     public static void Write(Report rpt, TextWriter w, IReadOnlyList<string> activeFilters, Regex? symbol = null)
     {
         var o = rpt.Options;
-        var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines);
+        var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines, fileName: Source.SourcePaths.Trimmer(o.TrimPath, o.SourcePath));
         var g = TrimmedGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.All));
         rpt.SelectOutputUnit(g);
         // pprof builds the report in a buffer and drops it on this error: nothing is written then.

@@ -43,6 +43,8 @@ public class ShellDifferentialTests
         "frobnicate",
         "nodecount 3",
         "peek",
+        "list main\\.",
+        "list ^runtime\\.gopark$ -mallocgc",
         $"top3 > {outFile}",
         "comments",
         "quit",
