@@ -19,6 +19,28 @@ public class RawDifferentialTests
 
     [Theory]
     [MemberData(nameof(DifferentialCorpus.ProtoProfiles), MemberType = typeof(DifferentialCorpus))]
+    public void FilteredRawMatchesPprof(string profile)
+    {
+        string path = DifferentialCorpus.Full(profile);
+        var failures = new System.Text.StringBuilder();
+        foreach (var o in new[]
+        {
+            "-focus=main", "-ignore=runtime", "-hide=runtime", "-show=main|http", "-tagfocus=1kb:8kb",
+            "-taghide=bytes", "-prune_from=http", "-show_from=main",
+        })
+        {
+            var pprof = GoPprof.Run("-raw", o, path);
+            var ours = LeakHoundCli.Run("raw", o, path);
+            if ((pprof.ExitCode == 0) != (ours.ExitCode == 0))
+                failures.AppendLine($"{o}: pprof exit {pprof.ExitCode} ({pprof.Stderr.Trim()}), leakhound exit {ours.ExitCode} ({ours.Stderr.Trim()})");
+            else if (pprof.ExitCode == 0 && TextDiff.FirstDifference(pprof.Stdout, ours.Stdout) is { } d)
+                failures.AppendLine($"{o}: {d}");
+        }
+        Assert.True(failures.Length == 0, failures.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(DifferentialCorpus.ProtoProfiles), MemberType = typeof(DifferentialCorpus))]
     public void ExportedProfileReadsTheSameInPprof(string profile)
     {
         string path = DifferentialCorpus.Full(profile);
