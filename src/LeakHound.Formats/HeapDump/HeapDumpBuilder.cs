@@ -10,25 +10,25 @@ namespace LeakHound.Formats.HeapDump;
 internal sealed class HeapDumpBuilder : HeapDumpVisitor
 {
     private readonly string _source;
-    private GrowableArray<ulong> _objAddress = new(1024);
-    private GrowableArray<long> _objSize = new(1024);
-    private GrowableArray<long> _objContent = new(1024);
-    private GrowableArray<int> _objPtrStart = new(1024);
-    private GrowableArray<int> _objPtrOffset = new(4096);
-    private GrowableArray<ulong> _objPtrValue = new(4096);
+    private readonly ChunkedColumn<ulong> _objAddress = new();
+    private readonly ChunkedColumn<long> _objSize = new();
+    private readonly ChunkedColumn<long> _objContent = new();
+    private readonly ChunkedColumn<int> _objPtrStart = new();
+    private readonly ChunkedColumn<int> _objPtrOffset = new();
+    private readonly ChunkedColumn<ulong> _objPtrValue = new();
 
     private GrowableArray<HeapDumpType> _types = new(64);
     private GrowableArray<HeapDumpItab> _itabs = new(64);
     private GrowableArray<HeapDumpGoroutine> _goroutines = new(64);
     private GrowableArray<int> _goroutineFrameStart = new(64);
-    private GrowableArray<HeapDumpFrame> _frames = new(256);
-    private GrowableArray<int> _framePtrStart = new(256);
-    private GrowableArray<int> _framePtrOffset = new(1024);
-    private GrowableArray<ulong> _framePtrValue = new(1024);
+    private readonly ChunkedColumn<HeapDumpFrame> _frames = new();
+    private readonly ChunkedColumn<int> _framePtrStart = new();
+    private readonly ChunkedColumn<int> _framePtrOffset = new();
+    private readonly ChunkedColumn<ulong> _framePtrValue = new();
     private GrowableArray<HeapDumpSegment> _segments = new(2);
     private GrowableArray<int> _segPtrStart = new(2);
-    private GrowableArray<int> _segPtrOffset = new(1024);
-    private GrowableArray<ulong> _segPtrValue = new(1024);
+    private readonly ChunkedColumn<int> _segPtrOffset = new();
+    private readonly ChunkedColumn<ulong> _segPtrValue = new();
     private GrowableArray<HeapDumpFinalizer> _finalizers = new(16);
     private GrowableArray<HeapDumpFinalizer> _queued = new(0);
     private GrowableArray<HeapDumpOtherRoot> _otherRoots = new(0);
@@ -37,7 +37,7 @@ internal sealed class HeapDumpBuilder : HeapDumpVisitor
     private GrowableArray<HeapDumpPanic> _panics = new(0);
     private GrowableArray<HeapDumpBucket> _buckets = new(64);
     private GrowableArray<HeapDumpProfileFrame> _bucketFrames = new(256);
-    private GrowableArray<HeapDumpAllocSample> _samples = new(64);
+    private readonly ChunkedColumn<HeapDumpAllocSample> _samples = new();
     private HeapDumpMemStats? _memStats;
     private long _length = -1;
 
@@ -56,10 +56,10 @@ internal sealed class HeapDumpBuilder : HeapDumpVisitor
         _objSize.Add(contents.Length);
         _objContent.Add(contentOffset);
         _objPtrStart.Add(_objPtrOffset.Count);
-        AddPointers(ref _objPtrOffset, ref _objPtrValue, contents, pointerOffsets);
+        AddPointers(_objPtrOffset, _objPtrValue, contents, pointerOffsets);
     }
 
-    private void AddPointers(ref GrowableArray<int> offsets, ref GrowableArray<ulong> values, ReadOnlySpan<byte> contents, ReadOnlySpan<int> pointerOffsets)
+    private void AddPointers(ChunkedColumn<int> offsets, ChunkedColumn<ulong> values, ReadOnlySpan<byte> contents, ReadOnlySpan<int> pointerOffsets)
     {
         offsets.AddRange(pointerOffsets);
         var p = Params;
@@ -76,7 +76,7 @@ internal sealed class HeapDumpBuilder : HeapDumpVisitor
     {
         _frames.Add(frame);
         _framePtrStart.Add(_framePtrOffset.Count);
-        AddPointers(ref _framePtrOffset, ref _framePtrValue, contents, pointerOffsets);
+        AddPointers(_framePtrOffset, _framePtrValue, contents, pointerOffsets);
     }
 
     public override void OnOsThread(long offset, in HeapDumpThread thread) => _threads.Add(thread);
@@ -85,7 +85,7 @@ internal sealed class HeapDumpBuilder : HeapDumpVisitor
     {
         _segments.Add(segment);
         _segPtrStart.Add(_segPtrOffset.Count);
-        AddPointers(ref _segPtrOffset, ref _segPtrValue, contents, pointerOffsets);
+        AddPointers(_segPtrOffset, _segPtrValue, contents, pointerOffsets);
     }
 
     public override void OnFinalizer(long offset, in HeapDumpFinalizer finalizer, bool queued)
@@ -149,21 +149,22 @@ internal sealed class HeapDumpBuilder : HeapDumpVisitor
     }
 
     /// <summary>
-    /// Sorts the objects by address. The pointer arrays are permuted straight from the growable
-    /// buffers into exactly sized ones, so sorting costs no more memory than trimming would.
+    /// Sorts the objects by address. The columns are permuted straight from their chunks into
+    /// exactly sized arrays, each column's chunks dropped once copied.
     /// </summary>
     private HeapObjects BuildObjects()
     {
         int n = _objAddress.Count;
         _objPtrStart.Add(_objPtrOffset.Count);
-        var address = _objAddress.ToArray();
-        var size = _objSize.ToArray();
-        var content = _objContent.ToArray();
-        int[] start;
-        int[] ptrOffset;
+        ulong[] address;
+        long[] size, content;
+        int[] start, ptrOffset;
         ulong[] ptrValue;
+        address = _objAddress.ToArray();
         if (IsSorted(address))
         {
+            size = _objSize.ToArray();
+            content = _objContent.ToArray();
             start = _objPtrStart.ToArray();
             ptrOffset = _objPtrOffset.ToArray();
             ptrValue = _objPtrValue.ToArray();
@@ -172,47 +173,36 @@ internal sealed class HeapDumpBuilder : HeapDumpVisitor
         {
             var order = new int[n];
             for (int i = 0; i < n; i++) order[i] = i;
-            var keys = (ulong[])address.Clone();
-            Array.Sort(keys, order);
-            address = keys;
-            size = Permute(size, order);
-            content = Permute(content, order);
-            var oldStart = _objPtrStart.AsSpan();
-            var oldOffset = _objPtrOffset.AsSpan();
-            var oldValue = _objPtrValue.AsSpan();
+            Array.Sort(address, order);
+            size = _objSize.Permute(order);
+            content = _objContent.Permute(order);
             start = new int[n + 1];
-            ptrOffset = new int[oldOffset.Length];
-            ptrValue = new ulong[oldValue.Length];
+            ptrOffset = new int[_objPtrOffset.Count];
+            ptrValue = new ulong[_objPtrValue.Count];
             int at = 0;
             for (int i = 0; i < n; i++)
             {
-                int from = oldStart[order[i]], count = oldStart[order[i] + 1] - from;
+                int from = _objPtrStart[order[i]], count = _objPtrStart[order[i] + 1] - from;
                 start[i] = at;
-                oldOffset.Slice(from, count).CopyTo(ptrOffset.AsSpan(at));
-                oldValue.Slice(from, count).CopyTo(ptrValue.AsSpan(at));
+                _objPtrOffset.CopyTo(from, count, ptrOffset.AsSpan(at));
+                _objPtrValue.CopyTo(from, count, ptrValue.AsSpan(at));
                 at += count;
             }
             start[n] = at;
-            _objPtrOffset = default;
-            _objPtrValue = default;
+            _objPtrStart.Clear();
+            _objPtrOffset.Clear();
+            _objPtrValue.Clear();
         }
         CheckNoOverlap(address, size, content);
         var tail = SpanTailSlots.Find(Params, address, size, start);
         return new HeapObjects(address, size, content, start, ptrOffset, ptrValue, tail);
     }
 
-    private static bool IsSorted(ulong[] a)
+    private static bool IsSorted(ReadOnlySpan<ulong> a)
     {
         for (int i = 1; i < a.Length; i++)
             if (a[i] < a[i - 1]) return false;
         return true;
-    }
-
-    private static T[] Permute<T>(T[] values, int[] order)
-    {
-        var result = new T[values.Length];
-        for (int i = 0; i < order.Length; i++) result[i] = values[order[i]];
-        return result;
     }
 
     private void CheckNoOverlap(ulong[] address, long[] size, long[] content)
