@@ -5,8 +5,7 @@ namespace LeakHound.Formats.HeapDump;
 /// <summary>
 /// The params record: how to read pointers out of contents, where the heap is, and which runtime
 /// wrote the dump. <see cref="Version"/> is runtime.Version() ("go1.19.8", "devel go1.23-c622f5c34")
-/// in every runtime LeakHound knows; go1.7-format dumps of Go 1.7–1.10 wrote the GOEXPERIMENT value
-/// in its place.
+/// in Go 1.19 to 1.25; older go1.7-format runtimes wrote the GOEXPERIMENT value in its place.
 /// </summary>
 public sealed record HeapDumpParams(
     bool BigEndian, int PointerSize, ulong HeapStart, ulong HeapEnd, string Arch, string Version, ulong CpuCount)
@@ -16,9 +15,17 @@ public sealed record HeapDumpParams(
 
     /// <summary>
     /// Whether the runtime puts a malloc header in front of objects larger than 512 bytes (8 × pointer
-    /// bits) with pointers and keeps small objects' pointer bitmaps at the end of their span: Go 1.22+.
+    /// bits) with pointers and keeps small objects' pointer bitmaps at the end of their span: Go 1.22+,
+    /// unless a Go 1.22 program was built with GOEXPERIMENT=noallocheaders, which runtime.Version()
+    /// then ends with (" X:noallocheaders", among other experiments).
     /// </summary>
-    public bool HasMallocHeaders => GoMinor >= 22;
+    public bool HasMallocHeaders => GoMinor >= 22 && !Experiments().Contains("noallocheaders");
+
+    private string[] Experiments()
+    {
+        int at = Version.IndexOf(" X:", StringComparison.Ordinal);
+        return at < 0 ? [] : Version[(at + 3)..].Split(',', ' ');
+    }
 
     /// <summary>The pointer-sized word at <paramref name="offset"/> of contents, in the dump's byte order.</summary>
     public ulong ReadPointer(ReadOnlySpan<byte> contents, int offset)
