@@ -19,12 +19,15 @@ public sealed record HeapDumpParams(
     /// unless a Go 1.22 program was built with GOEXPERIMENT=noallocheaders, which runtime.Version()
     /// then ends with (" X:noallocheaders", among other experiments).
     /// </summary>
-    public bool HasMallocHeaders => GoMinor >= 22 && !Experiments().Contains("noallocheaders");
+    public bool HasMallocHeaders => GoMinor >= 22 && !Experiments.Contains("noallocheaders");
 
-    private string[] Experiments()
+    /// <summary>The non-default GOEXPERIMENTs runtime.Version() lists after " X:" ("go1.22.0 X:noallocheaders"); empty when none.</summary>
+    public IReadOnlyList<string> Experiments => ParseExperiments(Version);
+
+    private static string[] ParseExperiments(string version)
     {
-        int at = Version.IndexOf(" X:", StringComparison.Ordinal);
-        return at < 0 ? [] : Version[(at + 3)..].Split(',', ' ');
+        int at = version.IndexOf(" X:", StringComparison.Ordinal);
+        return at < 0 ? [] : version[(at + 3)..].Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>The pointer-sized word at <paramref name="offset"/> of contents, in the dump's byte order.</summary>

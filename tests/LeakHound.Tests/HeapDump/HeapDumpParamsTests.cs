@@ -25,6 +25,7 @@ public sealed class HeapDumpParamsTests : IDisposable
         var p = new HeapDumpParams(false, 8, 0, 0, "amd64", version, 1);
         Assert.Equal(minor, p.GoMinor);
         Assert.Equal(headers, p.HasMallocHeaders);
+        Assert.Equal(version.Contains("noallocheaders"), p.Experiments.Contains("noallocheaders"));
     }
 
     /// <summary>
