@@ -205,7 +205,4 @@ internal sealed class HeapDumpStream
         }
         return true;
     }
-
-    /// <summary>Bytes decompressed so far (at the end: the whole uncompressed length).</summary>
-    public long BytesRead => _bufStart + _len;
 }

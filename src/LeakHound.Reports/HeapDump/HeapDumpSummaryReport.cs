@@ -24,6 +24,7 @@ public static class HeapDumpSummaryReport
         WriteMemStats(dump, w);
         WriteObjects(dump, w);
         WriteSizeClasses(dump, w);
+        // Sections computed from the object graph (retained sizes, dominators) belong here.
         WriteRecords(dump, w);
     }
 
