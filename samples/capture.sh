@@ -10,7 +10,10 @@
 # Results go to OUTDIR/<sample>/. Only 127.0.0.1 is ever contacted.
 #
 # Environment:
-#   CAPTURE_HEAPDUMP=1      also write OUTDIR/<sample>/heap.dump (runtime heap dump)
+#   CAPTURE_HEAPDUMP=default  runtime heap dumps (debug.WriteHeapDump) for two samples:
+#                           cacheleak writes heap.dump after warm-up and heap2.dump after
+#                           the second load, finalizercycle heap.dump after warm-up
+#   CAPTURE_HEAPDUMP=1      heap.dump and heap2.dump for every sample; 0: none
 #   CAPTURE_WARMUP=1000     requests before the first profile set
 #   CAPTURE_MORE=1000       further requests before heap2.pb.gz
 #   CAPTURE_CONCURRENCY=8   concurrent requests while driving load
@@ -49,6 +52,28 @@ done
 warmup_n="${CAPTURE_WARMUP:-1000}"
 more_n="${CAPTURE_MORE:-1000}"
 conc="${CAPTURE_CONCURRENCY:-8}"
+case "${CAPTURE_HEAPDUMP:=default}" in
+default | 0 | 1) ;;
+*)
+	echo "capture.sh: CAPTURE_HEAPDUMP must be default, 0 or 1" >&2
+	exit 2
+	;;
+esac
+
+# heapdumps SAMPLE: the heap dumps to write (heap.dump after warm-up, heap2.dump after more load).
+heapdumps() {
+	case "$CAPTURE_HEAPDUMP" in
+	0) ;;
+	1) echo "heap.dump heap2.dump" ;;
+	*)
+		case "$1" in
+		cacheleak) echo "heap.dump heap2.dump" ;;
+		finalizercycle) echo "heap.dump" ;;
+		esac
+		;;
+	esac
+}
+
 for v in "$warmup_n" "$more_n" "$conc"; do
 	[[ "$v" =~ ^[0-9]+$ ]] || {
 		echo "capture.sh: CAPTURE_WARMUP, CAPTURE_MORE and CAPTURE_CONCURRENCY must be integers" >&2
@@ -160,7 +185,7 @@ capture_one() {
 		"$dir"/{heap.txt,goroutine.txt,goroutine-stacks.txt,mutex.txt,block.txt,threadcreate.txt} \
 		"$dir"/{numgoroutine.txt,numgoroutine2.txt,metrics.txt,metrics2.txt,vars.json,capture.txt} \
 		"$dir"/{stackdump.txt,stackdump2.txt} \
-		"$dir"/{binary,heap.dump,sample.stdout,sample.log,.drive}
+		"$dir"/{binary,heap.dump,heap2.dump,sample.stdout,sample.log,.drive}
 	cp "$bin" "$dir/binary" || {
 		fail_reason="cannot copy binary"
 		return 1
@@ -200,6 +225,18 @@ capture_one() {
 			return 1
 		}
 	}
+	heapdump() { # heapdump FILE: the sample runs a GC and writes FILE itself
+		bounded 65 "$load" get -url "$base/debug/heapdump?path=$(urlencode "$dir/$1")" -o - -timeout 60s >/dev/null || {
+			fail_reason="heap dump $1 failed"
+			return 1
+		}
+		[[ -s "$dir/$1" ]] || {
+			fail_reason="heap dump $1 is empty"
+			return 1
+		}
+	}
+	local dumps
+	dumps=" $(heapdumps "$name") "
 	drive() { # drive N: the load tool's summary line goes to $dir/.drive
 		bounded 50 "$load" drive -url "$base/work" -n "$1" -c "$conc" -timeout 45s >"$dir/.drive"
 	}
@@ -212,6 +249,7 @@ capture_one() {
 		echo "warmup_requests=$warmup_n"
 		echo "more_requests=$more_n"
 		echo "concurrency=$conc"
+		echo "heapdumps=$(heapdumps "$name")"
 	} >"$dir/capture.txt"
 
 	drive "$warmup_n" || {
@@ -236,6 +274,7 @@ capture_one() {
 	fetch metrics.txt /debug/gc || return 1 # collect first so heap_alloc is live data
 	fetch metrics.txt /metrics || return 1
 	fetch stackdump.txt /debug/stackdump || return 1
+	if [[ "$dumps" == *" heap.dump "* ]]; then heapdump heap.dump || return 1; fi
 
 	drive "$more_n" || {
 		fail_reason="driving more load failed"
@@ -250,17 +289,7 @@ capture_one() {
 	fetch metrics2.txt /metrics || return 1
 	fetch stackdump2.txt /debug/stackdump || return 1
 	fetch vars.json /debug/vars || return 1
-
-	if [[ "${CAPTURE_HEAPDUMP:-}" == "1" ]]; then
-		bounded 65 "$load" get -url "$base/debug/heapdump?path=$(urlencode "$dir/heap.dump")" -o - -timeout 60s >/dev/null || {
-			fail_reason="heap dump failed"
-			return 1
-		}
-		[[ -s "$dir/heap.dump" ]] || {
-			fail_reason="heap dump is empty"
-			return 1
-		}
-	fi
+	if [[ "$dumps" == *" heap2.dump "* ]]; then heapdump heap2.dump || return 1; fi
 
 	stop_sample
 	echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$dir/capture.txt"

@@ -41,6 +41,7 @@ public static class Program
                 "analyze" => AnalyzeCommand.Run(rest, stdout, stderr),
                 "check" => CheckCommand.Run(rest, stdout, stderr),
                 "shell" => ShellCommand.Run(rest, Console.In, !Console.IsInputRedirected && !Console.IsOutputRedirected, stdout, stderr),
+                "heapdump" => HeapDumpCommand.Run(rest, stdout, stderr),
                 "traces" or "tree" or "peek" or "tags" or "comments" => TextReportCommand.Run(args[0], rest, stdout, stderr),
                 "list" => ListCommand.Run(rest, stdout, stderr),
                 "version" or "--version" => Version(stdout),
@@ -116,6 +117,10 @@ public static class Program
             --base OLD                               what appeared or grew since OLD
             --every 30s                              with a URL: fetch, wait, fetch again, compare
             --json, --html FILE
+
+        Go heap dumps (runtime/debug.WriteHeapDump, plain or gzipped):
+          leakhound heapdump DUMP print        every record as text, as it is read
+          leakhound heapdump DUMP summary      runtime, MemStats, objects by size class, record counts
 
         Report options (pprof's single-dash spellings and kebab-case both work):
           -sample_index=NAME|N   sample value to report (also -inuse_space, -inuse_objects,

@@ -32,4 +32,19 @@ public sealed record Limits
 
     /// <summary>Nesting of length-delimited messages.</summary>
     public int MaxNesting { get; init; } = 16;
+
+    /// <summary>Uncompressed bytes of one heap dump; it is read as a stream, never whole.</summary>
+    public long MaxHeapDumpBytes { get; init; } = 1L << 40;
+
+    /// <summary>Object records in one heap dump (each costs about 29 bytes of index).</summary>
+    public int MaxHeapDumpObjects { get; init; } = 1 << 28;
+
+    /// <summary>Pointer fields of all objects in one heap dump (and, separately, of all stack frames and of the data and BSS segments).</summary>
+    public int MaxHeapDumpPointers { get; init; } = 1 << 30;
+
+    /// <summary>Records of each other kind in one heap dump: goroutines, stack frames, types, finalizers, memprof buckets, alloc samples…</summary>
+    public int MaxHeapDumpRecords { get; init; } = 1 << 27;
+
+    /// <summary>Contents of one object, stack frame or data/BSS segment, held while its pointer fields are read.</summary>
+    public int MaxHeapDumpRecordBytes { get; init; } = 1 << 30;
 }
