@@ -32,4 +32,13 @@ public sealed record Limits
 
     /// <summary>Nesting of length-delimited messages.</summary>
     public int MaxNesting { get; init; } = 16;
+
+    /// <summary>Section headers in one ELF file (real binaries have tens; extended numbering allows millions).</summary>
+    public int MaxElfSections { get; init; } = 1 << 20;
+
+    /// <summary>Symbols in one ELF symbol table (.symtab or .dynsym).</summary>
+    public int MaxElfSymbols { get; init; } = 50_000_000;
+
+    /// <summary>Bytes of one ELF section read whole (a symbol or string table).</summary>
+    public long MaxElfSectionBytes { get; init; } = 1L << 30;
 }
