@@ -47,4 +47,13 @@ public sealed record Limits
 
     /// <summary>Contents of one object, stack frame or data/BSS segment, held while its pointer fields are read.</summary>
     public int MaxHeapDumpRecordBytes { get; init; } = 1 << 30;
+
+    /// <summary>Section headers in one ELF file (real binaries have tens; extended numbering allows millions).</summary>
+    public int MaxElfSections { get; init; } = 1 << 20;
+
+    /// <summary>Symbols in one ELF symbol table (.symtab or .dynsym).</summary>
+    public int MaxElfSymbols { get; init; } = 50_000_000;
+
+    /// <summary>Bytes of one ELF section read whole (a symbol or string table).</summary>
+    public long MaxElfSectionBytes { get; init; } = 1L << 30;
 }
