@@ -1,4 +1,5 @@
 using System.Text;
+using LeakHound.Analysis.Filter;
 using LeakHound.Analysis.Flame;
 using LeakHound.Analysis.Prepare;
 using LeakHound.Core;
@@ -14,7 +15,7 @@ namespace LeakHound.Cli.Commands;
 /// </summary>
 public static class FlameCommand
 {
-    public const string Usage = "leakhound flame [--format html|svg|folded|speedscope] [-o FILE] [-sample_index=…] [-base OLD | -diff_base OLD] [-lines] PROFILE";
+    public const string Usage = "leakhound flame [--format html|svg|folded|speedscope] [-o FILE] [-sample_index=…] [-base OLD | -diff_base OLD] [-lines] [-focus/-ignore/-hide/-show/-tagfocus…] PROFILE";
 
     /// <summary>Frames under this fraction of the total are left out of an SVG: about a pixel of its 1200.</summary>
     public const double SvgMinFraction = 1e-3;
@@ -28,6 +29,8 @@ public static class FlameCommand
         ["alloc_objects"] = false, ["total_delay"] = false, ["contentions"] = false,
         ["functions"] = false, ["filefunctions"] = false, ["files"] = false, ["lines"] = false, ["addresses"] = false,
         ["granularity"] = true, ["noinlines"] = false, ["nodefraction"] = true, ["nodecount"] = true, ["symbolize"] = true,
+        ["focus"] = true, ["ignore"] = true, ["hide"] = true, ["show"] = true, ["show_from"] = true, ["prune_from"] = true,
+        ["tagfocus"] = true, ["tagignore"] = true, ["tagshow"] = true, ["taghide"] = true, ["tagroot"] = true, ["tagleaf"] = true,
     };
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -50,7 +53,7 @@ public static class FlameCommand
 
         if (cl.Positionals.Count != 1)
             throw new UsageException(cl.Positionals.Count == 0 ? "no profile given" : "give one profile (and the older one with -base or -diff_base)");
-        var profile = Read(cl, cl.Positionals[0]);
+        var profile = Read(cl, cl.Positionals[0], stderr);
         if (profile.SampleTypes.Length == 0) throw new UsageException("profile has no samples");
         int index = profile.SampleIndexByName(options.SampleIndex);
         var sampleType = profile.SampleTypes[index];
@@ -64,7 +67,7 @@ public static class FlameCommand
         }
         else
         {
-            var baseProfile = Read(cl, basePath);
+            var baseProfile = Read(cl, basePath, stderr);
             int baseIndex = Array.FindIndex(baseProfile.SampleTypes, t => t.Type == sampleType.Type);
             if (baseIndex < 0 || baseProfile.SampleTypes[baseIndex].Unit != sampleType.Unit)
                 throw new UsageException($"base profile {basePath} has no sample type {sampleType.Type} in {sampleType.Unit} (it has: {string.Join(" ", baseProfile.SampleTypes.Select(t => t.Type + "/" + t.Unit))})");
@@ -109,11 +112,21 @@ public static class FlameCommand
     }
 
     /// <summary>
-    /// One profile after pprof's fetch steps. Not <see cref="ReportFlags.ReadProfile"/>: that one
-    /// subtracts -base from the profile, and a flame graph keeps the two apart.
+    /// One profile after pprof's fetch steps, its label frames (-tagroot/-tagleaf) and the filters
+    /// (-focus, -ignore, -hide, -show, -show_from, -prune_from, -tag…), applied to each side of a
+    /// diff alike. Not <see cref="ReportFlags.ReadProfile"/>: that one subtracts -base from the
+    /// profile, and a flame graph keeps the two apart.
     /// </summary>
-    private static Profile Read(CommandLine cl, string path) =>
-        FetchSteps.Apply([ProfileReader.ReadFile(path, ReportFlags.ReadOptions(cl))], compact: false);
+    private static Profile Read(CommandLine cl, string path, TextWriter stderr)
+    {
+        var p = FetchSteps.Apply([ProfileReader.ReadFile(path, ReportFlags.ReadOptions(cl))], compact: false);
+        p = ReportFlags.WithLabelFrames(cl, p, stderr);
+        var filters = ReportFlags.Filters(cl);
+        if (!filters.Any) return p;
+        var (filtered, warnings) = ProfileFilters.Apply(p, filters);
+        foreach (var w in warnings) stderr.WriteLine(w);
+        return filtered;
+    }
 
     private static void Render(FlameReport report, string format, TextWriter w)
     {

@@ -34,6 +34,48 @@ public sealed class FlameCommandTests
         Assert.Contains("main.handleWork;main.newEntry ", folded);
     }
 
+    /// <summary>
+    /// pprof's filters shape the flame graph as they shape every report: the folded stacks'
+    /// total is the filtered profile's total (as leakhound raw, itself compared with pprof -raw,
+    /// prints it), -focus keeps only stacks through the match, -hide drops frames.
+    /// </summary>
+    [Fact]
+    public void Filters_apply_to_the_flame_graph()
+    {
+        static long Sum(string folded) => folded.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        static long RawTotal(params string[] args)
+        {
+            // pprof's raw listing: "  v1 v2 v3 v4: locations" per sample; inuse_space is the last value.
+            var raw = LeakHound.Tests.Support.LeakHoundCli.Run(["raw", .. args]).Stdout;
+            long total = 0;
+            bool samples = false;
+            foreach (var line in raw.Split('\n'))
+            {
+                if (line.StartsWith("Samples:", StringComparison.Ordinal)) { samples = true; continue; }
+                if (line.StartsWith("Locations", StringComparison.Ordinal)) break;
+                int colon = line.IndexOf(':');
+                if (!samples || colon < 0 || line.TrimStart().StartsWith("inuse", StringComparison.Ordinal) || line.TrimStart().StartsWith("alloc", StringComparison.Ordinal)) continue;
+                var values = line[..colon].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (values.Length == 4) total += long.Parse(values[3], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return total;
+        }
+        string p = Profile("heap2.pb.gz");
+        var focused = Run("--format", "folded", "-focus=newEntry", p).Stdout;
+        Assert.All(focused.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Contains("main.newEntry", l));
+        Assert.Equal(RawTotal("-focus=newEntry", p), Sum(focused));
+        // A middle frame: every stack through it keeps other frames, so every sample's value stays.
+        var hidden = Run("--format", "folded", "-hide=^main\\.handleWork$", p).Stdout;
+        Assert.DoesNotContain("main.handleWork", hidden);
+        Assert.Contains("main.newEntry", hidden);
+        Assert.Equal(RawTotal(p), Sum(hidden));
+        var ignored = Run("--format", "folded", "-ignore=newEntry", p).Stdout;
+        Assert.DoesNotContain("main.newEntry", ignored);
+        Assert.Equal(RawTotal("-ignore=newEntry", p), Sum(ignored));
+        Assert.True(Sum(ignored) + Sum(focused) == RawTotal(p));
+    }
+
     [Fact]
     public void Lines_names_frames_by_line()
     {
