@@ -99,7 +99,8 @@ public static class HeapLeakReports
     public static void WriteFinalizers(HeapDumpGraph g, AllocationSites sites, bool json, TextWriter w, int max = 20)
     {
         var entries = FinalizerCycles.Find(g);
-        var cycles = entries.Where(e => e.Cycle.Length > 0).ToArray();
+        // Cycles some root also holds first: few, and their anchors point at the code that keeps them.
+        var cycles = entries.Where(e => e.Cycle.Length > 0).OrderBy(e => e.HeldByOtherRoots ? 0 : 1).ThenBy(e => e.Finalizer).ToArray();
         string Function(int f) => g.Symbols?.Name(g.Dump.Finalizers[f].EntryPc)?.Split('+')[0] ?? HeapJson.Hex(g.Dump.Finalizers[f].EntryPc);
         if (json)
         {
