@@ -173,17 +173,17 @@ public static class HeapGraphViews
             });
             return;
         }
-        w.WriteLine(string.Create(Inv, $"Object 0x{start:x}, {size} bytes, {offsets.Length} pointer slots (marked *):"));
+        w.WriteLine(string.Create(Inv, $"Object 0x{start:x}, {size} bytes, {offsets.Length} pointer slots (* marks a slot's first byte):"));
         var slot = new HashSet<int>(offsets);
         for (int line = 0; line < bytes.Length; line += 16)
         {
-            var sb = new StringBuilder(string.Create(Inv, $"  {line:x6} "));
+            var sb = new StringBuilder(string.Create(Inv, $"  {line:x6}"));
             for (int k = line; k < line + 16; k++)
             {
-                sb.Append(k < bytes.Length ? bytes[k].ToString("x2", Inv) : "  ");
                 sb.Append(slot.Contains(k) ? '*' : ' ');
+                sb.Append(k < bytes.Length ? bytes[k].ToString("x2", Inv) : "  ");
             }
-            sb.Append(' ');
+            sb.Append("  ");
             for (int k = line; k < Math.Min(line + 16, bytes.Length); k++) sb.Append(bytes[k] is >= 0x20 and < 0x7f ? (char)bytes[k] : '.');
             w.WriteLine(sb.ToString());
         }
