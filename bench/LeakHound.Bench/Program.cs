@@ -9,7 +9,8 @@ public static class Program
     /// <summary>
     /// <c>generate OUT.pb.gz [samples] [locations] [functions] [seed]</c> writes the large heap profile;
     /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>goroutines DUMP</c> times parsing and grouping; <c>snapshot-cost</c> measures the CPU of one hunt snapshot;
-    /// <c>heapdump DUMP</c> measures the read+index throughput of a Go heap dump;
+    /// <c>heapdump DUMP</c> measures the read+index throughput of a Go heap dump; <c>heapgraph DUMP</c>
+    /// the object graph and dominator tree built from it;
     /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
     /// </summary>
     public static int Main(string[] args)
@@ -49,6 +50,11 @@ public static class Program
         if (args.Length >= 2 && args[0] == "heapdump")
         {
             HeapDumpRead.Run(args[1]);
+            return 0;
+        }
+        if (args.Length >= 2 && args[0] == "heapgraph")
+        {
+            HeapGraphPhases.Run(args[1]);
             return 0;
         }
         if (args.Length >= 2 && args[0] == "phases")

@@ -120,7 +120,20 @@ public static class Program
 
         Go heap dumps (runtime/debug.WriteHeapDump, plain or gzipped):
           leakhound heapdump DUMP print        every record as text, as it is read
-          leakhound heapdump DUMP summary      runtime, MemStats, objects by size class, record counts
+          leakhound heapdump DUMP summary      runtime, MemStats, objects by size class, record counts,
+                                               reachable bytes, roots by kind, top retainers
+          leakhound heapdump DUMP suspects     objects retaining >= 10% of the heap each: anchor, path, site, contents
+          leakhound heapdump DUMP sites        sampled live objects by allocation stack, with retained bytes
+          leakhound heapdump DUMP finalizers   objects with finalizers; cycles through them (never freed)
+          leakhound heapdump DUMP dominators [--top N]   the dominator tree, largest retainers first
+          leakhound heapdump DUMP anchors|path ADDR      roots keeping ADDR's object alive / a shortest root path
+          leakhound heapdump DUMP owners ADDR [--depth N|-1]   who points to it, as a tree (default depth 3)
+          leakhound heapdump DUMP graph ADDR   DOT of what retains it (DOT only: no layout for SVG; use dot -Tsvg)
+          leakhound heapdump DUMP hexdump ADDR the object's bytes, pointer slots and their targets
+          leakhound heapdump DUMP find --oid FILE | --size MIN[:MAX] | --site REGEX
+          leakhound heapdump diff OLD NEW      growth by root, allocation site and size between two dumps
+            --program BINARY                   name globals and finalizer functions from the ELF symbols
+            --json                             JSON instead of text (every verb but print and graph)
 
         Report options (pprof's single-dash spellings and kebab-case both work):
           -sample_index=NAME|N   sample value to report (also -inuse_space, -inuse_objects,

@@ -18,13 +18,14 @@ public static class HeapDumpSummaryReport
     /// <summary>Objects larger than this are large objects (one span each), shown in one row.</summary>
     private const long MaxSmallSize = 32768;
 
-    public static void Write(HeapDumpModel dump, TextWriter w)
+    /// <summary>Writes the summary; <paramref name="graphSection"/> (retained sizes, roots) goes after the size classes.</summary>
+    public static void Write(HeapDumpModel dump, TextWriter w, Action<TextWriter>? graphSection = null)
     {
         WriteRuntime(dump, w);
         WriteMemStats(dump, w);
         WriteObjects(dump, w);
         WriteSizeClasses(dump, w);
-        // Sections computed from the object graph (retained sizes, dominators) belong here.
+        graphSection?.Invoke(w);
         WriteRecords(dump, w);
     }
 
