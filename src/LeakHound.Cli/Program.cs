@@ -128,7 +128,7 @@ public static class Program
           leakhound heapdump DUMP dominators [--top N]   the dominator tree, largest retainers first
           leakhound heapdump DUMP anchors|path ADDR      roots keeping ADDR's object alive / a shortest root path
           leakhound heapdump DUMP owners ADDR [--depth N|-1]   who points to it, as a tree (default depth 3)
-          leakhound heapdump DUMP graph ADDR   DOT of what retains it (DOT only: no layout for SVG; use dot -Tsvg)
+          leakhound heapdump DUMP graph ADDR   what retains it, as DOT or (--format svg) drawn by LeakHound
           leakhound heapdump DUMP hexdump ADDR the object's bytes, pointer slots and their targets
           leakhound heapdump DUMP find --oid FILE | --size MIN[:MAX] | --site REGEX
           leakhound heapdump diff OLD NEW      growth by root, allocation site and size between two dumps

@@ -3,6 +3,7 @@ using LeakHound.Analysis.HeapDumps;
 using LeakHound.Core;
 using LeakHound.Formats.Elf;
 using LeakHound.Formats.HeapDump;
+using LeakHound.Reports.Graph;
 using LeakHound.Reports.HeapDump;
 
 namespace LeakHound.Cli.Commands;
@@ -17,7 +18,7 @@ public static class HeapDumpCommand
 {
     public const string Usage =
         "leakhound heapdump DUMP print|summary|suspects|sites|finalizers|dominators [--top N]|anchors ADDR|path ADDR|owners ADDR [--depth N]|" +
-        "graph ADDR|hexdump ADDR|find (--oid FILE|--size MIN[:MAX]|--site REGEX) [--program BINARY] [--json]; leakhound heapdump diff OLD NEW";
+        "graph ADDR [--format dot|svg]|hexdump ADDR|find (--oid FILE|--size MIN[:MAX]|--site REGEX) [--program BINARY] [--json]; leakhound heapdump diff OLD NEW";
 
     private static readonly Dictionary<string, bool> Known = new()
     {
@@ -54,8 +55,9 @@ public static class HeapDumpCommand
         if (verb is not ("summary" or "suspects" or "sites" or "finalizers" or "dominators" or "find") && !takesAddress)
             throw new UsageException($"unknown heapdump verb \"{verb}\"; usage: {Usage}");
         ulong address = takesAddress ? ParseAddress(p[2]) : 0;
-        if (verb == "graph" && (cl.Get("format") ?? "dot") is not "dot")
-            throw new UsageException("heapdump graph writes DOT only (--format dot): LeakHound has no graph layout to make SVG; pipe the DOT to Graphviz's dot -Tsvg");
+        string graphFormat = cl.Get("format") ?? "dot";
+        if (verb == "graph" && graphFormat is not ("dot" or "svg"))
+            throw new UsageException($"unknown graph format \"{graphFormat}\"; use dot or svg");
 
         var dump = HeapDumpReader.Read(path, limits);
         var g = HeapDumpGraph.Build(dump, symbols);
@@ -74,6 +76,12 @@ public static class HeapDumpCommand
             case "anchors": HeapRetentionReports.WriteAnchors(g, sites, node, json, stdout); break;
             case "path": HeapRetentionReports.WritePath(g, sites, node, json, stdout); break;
             case "owners": HeapRetentionReports.WriteOwners(g, sites, node, cl.Int("depth", 3), json, stdout); break;
+            case "graph" when graphFormat == "svg":
+                // Drawn with LeakHound's own layered layout, from the same DOT.
+                var dot = new StringWriter();
+                HeapGraphViews.WriteDot(g, sites, node, dot);
+                SvgGraphWriter.Write(DotGraph.Parse(dot.ToString()), stdout);
+                break;
             case "graph": HeapGraphViews.WriteDot(g, sites, node, stdout); break;
             case "hexdump": HeapGraphViews.WriteHexdump(g, node, json, stdout, limits); break;
             case "find": HeapGraphViews.WriteFind(g, sites, ObjectQuery(cl), json, stdout, limits); break;

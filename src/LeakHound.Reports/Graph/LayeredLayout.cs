@@ -16,13 +16,16 @@ public sealed class LayeredLayout
     public required double[] Width { get; init; }
     public required double[] Height { get; init; }
 
-    /// <summary>Each edge's route from the source's bottom (or top, going up) to the target: points, in order.</summary>
+    /// <summary>
+    /// Each edge's route from the source's bottom (or top, going up) to the target: points, in
+    /// order; a self loop's two points are where it leaves and re-enters the box's right side.
+    /// </summary>
     public required List<(double X, double Y)>[] Routes { get; init; }
 
     public required double TotalWidth { get; init; }
     public required double TotalHeight { get; init; }
 
-    public const double NodeGap = 24, RankGap = 56;
+    public const double NodeGap = 24, RankGap = 56, SelfLoopWidth = 30;
 
     public static LayeredLayout Compute(double[] width, double[] height, (int Src, int Dst, int MinLen, double Weight)[] edges)
     {
@@ -93,10 +96,11 @@ public sealed class LayeredLayout
             var pts = new List<(double, double)>();
             if (chain[e].Count == 0)
             {
+                // A self loop: out of the box's right side and back in, below.
                 int v = src[e];
-                pts.Add((x[v] + W(v) / 2, y[v]));
-                pts.Add((x[v] + W(v) / 2 + 20, y[v] - H(v) / 2 - 10));
-                pts.Add((x[v], y[v] - H(v) / 2));
+                pts.Add((x[v] + W(v) / 2, y[v] - H(v) / 4));
+                pts.Add((x[v] + W(v) / 2, y[v] + H(v) / 4));
+                maxRight = Math.Max(maxRight, x[v] + W(v) / 2 + SelfLoopWidth);
             }
             else
             {

@@ -67,8 +67,13 @@ public static class SvgGraphWriter
             double pen = Number(a, "penwidth", 1);
             string dash = a.GetValueOrDefault("style") is "dotted" or "dashed" ? " stroke-dasharray=\"2,3\"" : "";
             w.Write($"<g class=\"edge\"><title>{Esc(Plain(a.GetValueOrDefault("tooltip", "")))}</title>");
-            w.Write($"<path d=\"{Path(pts, F)}\" fill=\"none\" stroke=\"{Esc(color)}\" stroke-width=\"{F(pen)}\"{dash}/>");
-            w.Write(Arrow(pts[^2], pts[^1], color, pen, F));
+            bool loop = g.Edges[e].Source == g.Edges[e].Target;
+            string d = loop
+                ? $"M{F(pts[0].X)},{F(pts[0].Y)} C{F(pts[0].X + LayeredLayout.SelfLoopWidth)},{F(pts[0].Y - 12)} {F(pts[1].X + LayeredLayout.SelfLoopWidth)},{F(pts[1].Y + 12)} {F(pts[1].X)},{F(pts[1].Y)}"
+                : Path(pts, F);
+            w.Write($"<path d=\"{d}\" fill=\"none\" stroke=\"{Esc(color)}\" stroke-width=\"{F(pen)}\"{dash}/>");
+            w.Write(loop ? LoopArrow(pts[1], color, pen, F) : Arrow(pts[^2], pts[^1], color, pen, F));
+            if (loop) pts = [(pts[0].X + LayeredLayout.SelfLoopWidth, pts[0].Y), (pts[0].X + LayeredLayout.SelfLoopWidth, pts[1].Y)];
             if (a.TryGetValue("label", out var label))
             {
                 var mid = pts[pts.Count / 2 - (pts.Count % 2 == 0 ? 1 : 0)];
@@ -145,6 +150,14 @@ public static class SvgGraphWriter
         double size = 6 + pen;
         var (x, y) = to;
         return $"<path d=\"M{f(x)},{f(y)} L{f(x - size / 2)},{f(y - dir * size)} L{f(x + size / 2)},{f(y - dir * size)} Z\" fill=\"{Esc(color)}\" stroke=\"none\"/>";
+    }
+
+    /// <summary>An arrowhead pointing left, into the box's right side, at a self loop's end.</summary>
+    private static string LoopArrow((double X, double Y) to, string color, double pen, Func<double, string> f)
+    {
+        double size = 6 + pen;
+        var (x, y) = to;
+        return $"<path d=\"M{f(x)},{f(y)} L{f(x + size)},{f(y - size / 2)} L{f(x + size)},{f(y + size / 2)} Z\" fill=\"{Esc(color)}\" stroke=\"none\"/>";
     }
 
     private static double Number(Dictionary<string, string> a, string key, double fallback) =>

@@ -88,7 +88,8 @@ public sealed class SvgGraphTests
     [Fact]
     public void SvgHasABoxPerNodeAndAPathPerEdge()
     {
-        var g = DotGraph.Parse(PprofDot(CorpusProfile("cacheleak", "heap")));
+        string dot = PprofDot(CorpusProfile("cacheleak", "heap"));
+        var g = DotGraph.Parse(dot);
         var w = new StringWriter();
         SvgGraphWriter.Write(g, w);
         var svg = XDocument.Parse(w.ToString());
@@ -96,7 +97,9 @@ public sealed class SvgGraphTests
         Assert.Equal(g.NodeIds.Count, svg.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "node"));
         Assert.Equal(g.Edges.Count, svg.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "edge"));
         Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "newEntry");
-        Assert.Contains(svg.Descendants(ns + "path"), p => (string?)p.Attribute("stroke-dasharray") is not null); // a residual edge
+        // Residual edges (dotted in DOT) are dashed.
+        Assert.Equal(dot.Split('\n').Count(l => l.Contains("style=\"dotted\"", StringComparison.Ordinal)),
+            svg.Descendants(ns + "path").Count(p => (string?)p.Attribute("stroke-dasharray") is not null));
     }
 
     [Fact]

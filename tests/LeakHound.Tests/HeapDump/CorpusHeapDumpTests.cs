@@ -10,7 +10,7 @@ namespace LeakHound.Tests.HeapDump;
 /// The heap dumps capture.sh writes into the corpus (cacheleak: heap.dump after warm-up and
 /// heap2.dump after more load, from one process; finalizercycle: heap.dump after warm-up), checked
 /// against what the samples do per request, counted by the load tool in capture.txt. A corpus
-/// captured before capture.sh wrote dumps (no "heapdumps=" line in capture.txt) has none to check.
+/// captured before capture.sh wrote dumps (no "heapdumps=" line in capture.txt) fails: recapture it.
 /// </summary>
 public class CorpusHeapDumpTests
 {
@@ -22,7 +22,9 @@ public class CorpusHeapDumpTests
     {
         var text = File.ReadAllText(Path.Combine(SampleDir(sample), "capture.txt"));
         var listed = Regex.Match(text, @"^heapdumps=(.*)$", RegexOptions.Multiline);
-        string[] dumps = listed.Success ? listed.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+        // capture.sh writes these dumps by default: a corpus without them is stale.
+        if (!listed.Success) throw new InvalidOperationException($"{sample}'s capture.txt lists no heap dumps: recapture the corpus with samples/capture.sh, as .ci/run does");
+        string[] dumps = listed.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         foreach (var d in dumps) Assert.True(File.Exists(Path.Combine(SampleDir(sample), d)), $"capture.txt lists {d}, which is missing");
         int Ok(string step) => int.Parse(Regex.Match(text, $@"^{step}=.* ok=(\d+) ", RegexOptions.Multiline).Groups[1].Value);
         return (dumps, Ok("warmup"), Ok("more"));

@@ -19,11 +19,12 @@ public class HeapDumpVerbCorpusTests
     private static string Dir(string sample) =>
         Path.Combine(TestPaths.RequireDirectory(TestPaths.Corpus, "run 'bash samples/capture.sh artifacts/corpus', as .ci/run does"), sample);
 
-    /// <summary>Requests that succeeded in the warm-up and in the second load; null when the corpus has no dumps.</summary>
+    /// <summary>Requests that succeeded in the warm-up and in the second load (the corpus must have the dumps).</summary>
     private static (int Warmup, int More)? Capture(string sample)
     {
         var text = File.ReadAllText(Path.Combine(Dir(sample), "capture.txt"));
-        if (!Regex.IsMatch(text, @"^heapdumps=.*heap\.dump", RegexOptions.Multiline)) return null;
+        if (!Regex.IsMatch(text, @"^heapdumps=.*heap\.dump", RegexOptions.Multiline))
+            throw new InvalidOperationException($"{sample}'s capture.txt lists no heap dumps: recapture the corpus with samples/capture.sh, as .ci/run does");
         int Ok(string step) => int.Parse(Regex.Match(text, $@"^{step}=.* ok=(\d+) ", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
         return (Ok("warmup"), Ok("more"));
     }
@@ -78,6 +79,23 @@ public class HeapDumpVerbCorpusTests
         string path = Run("heapdump", dump, "path", address, "--program", binary);
         Assert.Matches(@"^A shortest path from a root to " + address + @" \(\d+ references\):\n    global main\.cache\n  -> ", path.Replace("  global", "    global"));
         Assert.EndsWith($"{address} ({EntrySize} bytes, retains {EntrySize}) allocated by main.newEntry\n", path);
+    }
+
+    /// <summary>The retaining graph drawn by LeakHound's own layout: the same nodes as the DOT, the global among them.</summary>
+    [Fact]
+    public void GraphOfALeakedEntryDrawsTheRetainersAsSvg()
+    {
+        _ = Capture("cacheleak");
+        string dir = Dir("cacheleak"), dump = Path.Combine(dir, "heap2.dump"), binary = Path.Combine(dir, "binary");
+        var found = Json("heapdump", dump, "find", "--site", @"^main\.newEntry$", "--json");
+        string address = found.GetProperty("objects").EnumerateArray().First(o => o.GetProperty("size").GetInt64() == EntrySize).GetProperty("address").GetString()!;
+        string dot = Run("heapdump", dump, "graph", address, "--program", binary);
+        var svg = System.Xml.Linq.XDocument.Parse(Run("heapdump", dump, "graph", address, "--program", binary, "--format", "svg"));
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
+        int dotNodes = dot.Split('\n').Count(l => Regex.IsMatch(l, @"^  n\d+ \["));
+        Assert.Equal(dotNodes, svg.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "node"));
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "global main.cache");
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "main.newEntry");
     }
 
     /// <summary>`go tool nm BINARY`: the reference for a global's address.</summary>
