@@ -20,7 +20,7 @@ namespace LeakHound.Analysis.Trends;
 /// table directly. Distinct keys collide only by chance, about one pair in 2^64 per hash (the
 /// structured collisions of polynomial hashing modulo 2^64 need sequences of thousands of
 /// symbols, far deeper than any stack the runtime records). The key itself (interned string ids)
-/// is stored once per site, for its names. Profiles are hashed in parallel, then merged in order.
+/// is stored once per site, for its names. Profiles are parsed in parallel, then hashed and merged in order.
 /// </para>
 /// <para>
 /// Values are kept in one row per snapshot and value type, indexed by site, so that adding a
@@ -158,41 +158,32 @@ public sealed class HeapSiteTable
 
     /// <summary>
     /// Adds heap profiles as snapshots <paramref name="firstT"/>, <paramref name="firstT"/> + 1, ….
-    /// A few at a time, profiles are parsed (when not held already) and hashed in parallel, then
-    /// merged in order and let go; each source's <see cref="HeapProfileSource.InuseTotal"/> is set.
+    /// Profiles not held already are parsed ahead on the thread pool, a bounded window at a time,
+    /// while this thread interns, hashes and merges them in order and lets them go: parsing (the
+    /// bulk of the work) keeps every core busy, and only the window's profiles are held. Each
+    /// source's <see cref="HeapProfileSource.InuseTotal"/> is set.
     /// </summary>
     public void AddRange(int firstT, IReadOnlyList<HeapProfileSource> profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         ArgumentOutOfRangeException.ThrowIfNegative(firstT);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstT + profiles.Count, Snapshots);
-        int workers = Environment.ProcessorCount;
-        int chunk = Math.Min(Math.Max(1, 4 * workers), Math.Max(1, profiles.Count));
-        // Per-sample buffers are reused from chunk to chunk.
-        var buffers = new PreparedProfile[chunk];
-        for (int i = 0; i < chunk; i++) buffers[i] = new PreparedProfile();
-        var loaded = new Profile[chunk];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        for (int from = 0; from < profiles.Count; from += chunk)
+        int n = profiles.Count;
+        int window = Math.Max(2, 2 * Environment.ProcessorCount);
+        var parsing = new Task<Profile>[n];
+        static Task<Profile> Parse(HeapProfileSource s) => s.IsParsed ? Task.FromResult(s.Load()) : Task.Run(s.Load);
+        for (int i = 0; i < Math.Min(window, n); i++) parsing[i] = Parse(profiles[i]);
+        var pp = new PreparedProfile(); // per-sample buffers, reused
+        for (int i = 0; i < n; i++)
         {
-            int count = Math.Min(chunk, profiles.Count - from);
-            var prepared = buffers.AsSpan(0, count).ToArray();
-            if (count == 1 || workers == 1)
-                for (int i = 0; i < count; i++) loaded[i] = profiles[from + i].Load();
-            else
-                Parallel.For(0, count, options, i => loaded[i] = profiles[from + i].Load());
-            for (int i = 0; i < count; i++) Intern(prepared[i], firstT + from + i, loaded[i]);
-            if (count == 1 || workers == 1)
-                foreach (var pp in prepared) Hash(pp);
-            else
-                Parallel.For(0, count, options, i => Hash(prepared[i]));
-            for (int i = 0; i < count; i++)
-            {
-                Merge(prepared[i]);
-                profiles[from + i].InuseTotal = TotalInuseSpace[firstT + from + i];
-                prepared[i].P = null!;
-                loaded[i] = null!;
-            }
+            var p = parsing[i].GetAwaiter().GetResult(); // a parse's InputException, as thrown
+            parsing[i] = null!;
+            if (i + window < n) parsing[i + window] = Parse(profiles[i + window]);
+            Intern(pp, firstT + i, p);
+            Hash(pp);
+            Merge(pp);
+            profiles[i].InuseTotal = TotalInuseSpace[firstT + i];
+            pp.P = null!;
         }
     }
 
