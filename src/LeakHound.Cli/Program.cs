@@ -32,6 +32,7 @@ public static class Program
             return args[0] switch
             {
                 "top" => TopCommand.Run(rest, stdout, stderr),
+                "dot" => DotCommand.Run(rest, stdout, stderr),
                 "raw" => RawCommand.Run(rest, stdout),
                 "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
                 "goroutines" => GoroutinesCommand.Run(rest, stdout, stderr),
@@ -75,6 +76,8 @@ public static class Program
         with go tool pprof's numbers and option names:
           leakhound top    [options] PROFILE   flat report, as go tool pprof -top
           leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
+          leakhound dot    [options] PROFILE   the call graph in Graphviz DOT, as go tool pprof -dot
+                                               (-o FILE; render with: dot -Tsvg)
           leakhound traces|tree|tags|comments [options] PROFILE
           leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
           leakhound export --format proto -o OUT.pb.gz PROFILE
