@@ -34,14 +34,9 @@ public static class DotCommand
                 DotReport.Write(rpt, file, active, numLabelUnits);
             File.Move(tmp, output, overwrite: true);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(tmp);
-            throw new InputException(output, e.Message);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            File.Delete(tmp);
+            if (File.Exists(tmp)) File.Delete(tmp);
             throw new InputException(output, e.Message);
         }
         stderr.WriteLine($"leakhound: wrote {output}");
