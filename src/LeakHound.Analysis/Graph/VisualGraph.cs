@@ -44,8 +44,11 @@ public static class VisualGraph
         }
         int originalCount = nodes.Count;
         var order = nodes.ToArray();
-        var (_, edges) = GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, kept, EdgeScope.All);
-        NodeOrder.SortByEntropy(order, ln, values, edges!);
+        // The edges of the graph as pprof rebuilds it over the nodes kept (all of them when kept is
+        // null), residual edges standing for paths through the others.
+        EdgeTable EdgesAmong(bool[]? keep) => GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, keep, EdgeScope.All).Edges!;
+        var edges = EdgesAmong(kept);
+        NodeOrder.SortByEntropy(order, ln, values, edges);
 
         NodeTags tags;
         int droppedEdges;
@@ -55,25 +58,25 @@ public static class VisualGraph
             var candidates = order[..Math.Min(o.NodeCount, order.Length)];
             tags = NodeTags.Build(p, ln, o.ValueIndex, o.MeanIndex, Mask(ln.NodeCount, candidates), tagOptions);
             tags.TrimBelow(nodeCutoff);
-            edges!.TrimBelow(edgeCutoff, Mask(ln.NodeCount, order));
+            edges.TrimBelow(edgeCutoff, Mask(ln.NodeCount, order));
             int selected = SelectTop(order, o.NodeCount, tags);
             droppedEdges = 0; // when nothing more is cut, the edges were trimmed already
             if (selected != order.Length)
             {
                 order = order[..selected];
                 var keep = Mask(ln.NodeCount, order);
-                (_, edges) = GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, keep, EdgeScope.All);
-                NodeOrder.SortByEntropy(order, ln, values, edges!);
-                droppedEdges = edges!.TrimBelow(edgeCutoff, keep);
+                edges = EdgesAmong(keep);
+                NodeOrder.SortByEntropy(order, ln, values, edges);
+                droppedEdges = edges.TrimBelow(edgeCutoff, keep);
             }
         }
         else
         {
             tags = NodeTags.Build(p, ln, o.ValueIndex, o.MeanIndex, Mask(ln.NodeCount, order), tagOptions);
             tags.TrimBelow(nodeCutoff);
-            droppedEdges = edges!.TrimBelow(edgeCutoff, Mask(ln.NodeCount, order));
+            droppedEdges = edges.TrimBelow(edgeCutoff, Mask(ln.NodeCount, order));
         }
-        RemoveRedundantEdges(order, ln, edges!);
+        RemoveRedundantEdges(order, ln, edges);
 
         var graph = new TrimmedGraph
         {

@@ -54,6 +54,18 @@ public class DotDifferentialTests
         Assert.True(failures.Length == 0, failures.ToString());
     }
 
+    /// <summary>Text (?debug=1) and legacy profiles, read as pprof reads them (-symbolize=none).</summary>
+    [Theory]
+    [MemberData(nameof(LegacyDifferentialTests.TextProfiles), MemberType = typeof(LegacyDifferentialTests))]
+    public void DotOfTextProfilesMatchesPprof(string profile)
+    {
+        string path = DifferentialCorpus.Full(profile);
+        var failures = new StringBuilder();
+        foreach (var options in new[] { new[] { "-symbolize=none" }, ["-symbolize=none", "-nodecount=5"], ["-symbolize=none", "-lines", "-nodefraction=0"] })
+            Compare(failures, [.. options, path], [.. options, "-dot", path], $"dot {string.Join(' ', options)} {profile}");
+        Assert.True(failures.Length == 0, failures.ToString());
+    }
+
     /// <summary>
     /// Runs both; notes a difference in outcome or in the output. pprof orders edges of equal
     /// |weight| and opposite sign (diffs) as its map iteration falls, so its output can change from
