@@ -32,6 +32,8 @@ public static class Program
             return args[0] switch
             {
                 "top" => TopCommand.Run(rest, stdout, stderr),
+                "dot" => DotCommand.Run(rest, stdout, stderr),
+                "svg" => DotCommand.Run(rest, stdout, stderr, svg: true),
                 "raw" => RawCommand.Run(rest, stdout, stderr),
                 "export" or "merge" => ExportCommand.Run(rest, stdout, stderr),
                 "proto" or "topproto" or "callgrind" => ExportCommand.Run(rest, stdout, stderr, args[0]),
@@ -85,6 +87,9 @@ public static class Program
         with go tool pprof's numbers and option names:
           leakhound top    [options] PROFILE   flat report, as go tool pprof -top
           leakhound raw    [options] PROFILE   the whole profile as text, as go tool pprof -raw
+          leakhound dot    [options] PROFILE   the call graph in Graphviz DOT, as go tool pprof -dot (-o FILE)
+          leakhound svg    [options] PROFILE   the same graph drawn by LeakHound's own layout (no Graphviz),
+                                               with pan and zoom (-o FILE.svg), as go tool pprof -svg
           leakhound traces|tree|tags|comments [options] PROFILE
           leakhound peek   [options] REGEX PROFILE   callers and callees of matching functions
           leakhound list   [options] REGEX PROFILE   annotated source of matching functions, as go tool pprof -list

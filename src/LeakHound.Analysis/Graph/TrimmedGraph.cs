@@ -98,7 +98,7 @@ public sealed class TrimmedGraph
         };
     }
 
-    private static bool Selected(NodeValues v, int n, bool dropNegative)
+    internal static bool Selected(NodeValues v, int n, bool dropNegative)
     {
         if (v.Cum[n] == 0 && v.Flat[n] == 0) return false;
         if (dropNegative && (v.Flat[n] < 0 || (v.Flat[n] == 0 && v.Cum[n] < 0))) return false;

@@ -79,7 +79,7 @@ public static class ExportCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(tmp);
+            if (File.Exists(tmp)) File.Delete(tmp);
             throw new InputException(output, e.Message);
         }
     }

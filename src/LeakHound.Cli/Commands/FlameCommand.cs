@@ -104,7 +104,7 @@ public static class FlameCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(tmp);
+            if (File.Exists(tmp)) File.Delete(tmp);
             throw new InputException(output, e.Message);
         }
         stderr.WriteLine($"leakhound: wrote {output} ({tree.NodeCount - 1} frames)");

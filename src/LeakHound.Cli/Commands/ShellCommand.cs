@@ -35,6 +35,8 @@ public static class ShellCommand
         ["comments"] = new(false, "Output all profile comments", (a, o, e) => TextReportCommand.Run("comments", a, o, e)),
         ["raw"] = new(false, "Outputs a text representation of the raw profile", (a, o, e) => RawCommand.Run(a, o, e)),
         ["list"] = new(true, "Output annotated source for functions matching regexp", (a, o, e) => ListCommand.Run(a, o, e)),
+        ["dot"] = new(false, "Outputs a graph in DOT format", (a, o, e) => DotCommand.Run(a, o, e)),
+        ["svg"] = new(false, "Outputs a graph in SVG format (LeakHound's own layout)", (a, o, e) => DotCommand.Run(a, o, e, svg: true)),
         ["callgrind"] = new(false, "Outputs a graph in callgrind format", (a, o, e) => ExportCommand.Run(a, o, e, "callgrind")),
     };
 

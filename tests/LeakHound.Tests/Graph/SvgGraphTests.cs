@@ -102,6 +102,34 @@ public sealed class SvgGraphTests
             svg.Descendants(ns + "path").Count(p => (string?)p.Attribute("stroke-dasharray") is not null));
     }
 
+    /// <summary><c>leakhound svg</c> draws exactly the graph <c>leakhound dot</c> writes (itself compared with pprof's), with the same options.</summary>
+    [Theory]
+    [InlineData("cacheleak", "heap", new string[0])]
+    [InlineData("garbage", "allocs", new[] { "-sample_index=alloc_space", "-focus=main" })]
+    [InlineData("goroutineleak", "goroutine", new[] { "-nodecount=80" })]
+    public void SvgCommandDrawsTheDotGraph(string sample, string kind, string[] options)
+    {
+        string profile = CorpusProfile(sample, kind);
+        var dot = LeakHoundCli.Run(["dot", .. options, profile]);
+        var svg = LeakHoundCli.Run(["svg", .. options, profile]);
+        Assert.Equal(0, svg.ExitCode);
+        var g = DotGraph.Parse(dot.Stdout);
+        var doc = XDocument.Parse(svg.Stdout);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(g.NodeIds.Count, doc.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "node"));
+        Assert.Equal(g.Edges.Count, doc.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "edge"));
+        string missing = Path.Combine(Path.GetTempPath(), $"lh-no-such-dir-{Guid.NewGuid():N}", "x.svg");
+        var bad = LeakHoundCli.Run(["svg", "-o", missing, profile]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Single(bad.Stderr.TrimEnd('\n').Split('\n'));
+        foreach (var verb in new[] { new[] { "proto", "-o", missing }, ["flame", "-o", missing] })
+        {
+            var r = LeakHoundCli.Run([.. verb, profile]);
+            Assert.Equal(2, r.ExitCode);
+            Assert.DoesNotContain("   at ", r.Stderr);
+        }
+    }
+
     [Fact]
     public async Task SvgOpensInChromiumAndTheWheelZooms()
     {
