@@ -58,6 +58,7 @@ public static class SvgGraphWriter
         }
 
         // Edges first, so boxes are drawn over their ends.
+        var placedLabels = new List<(double X, double Y, double W, double H)>();
         for (int e = 0; e < g.Edges.Count; e++)
         {
             var a = g.Edges[e].Attributes;
@@ -80,8 +81,20 @@ public static class SvgGraphWriter
                 var next = pts[Math.Min(pts.Count - 1, pts.Count / 2)];
                 double lx = (mid.X + next.X) / 2 + 4, ly = (mid.Y + next.Y) / 2;
                 var labelLines = DotGraph.LabelLines(label);
-                for (int i = 0; i < labelLines.Count; i++)
-                    w.Write($"<text x=\"{F(lx)}\" y=\"{F(ly + i * 12)}\" font-size=\"10\" fill=\"#404040\">{Esc(labelLines[i].Text.Trim())}</text>");
+                double lw = labelLines.Max(l => l.Text.Trim().Length) * 10 * CharWidth, lh = labelLines.Count * 12;
+                // Labels of edges that fan out from one box would overprint: moved down a line or two, else left out (the tooltip keeps the value).
+                int tries = 0;
+                while (tries < 3 && placedLabels.Any(r => lx < r.X + r.W && r.X < lx + lw && ly - 10 < r.Y + r.H && r.Y < ly - 10 + lh))
+                {
+                    ly += 11;
+                    tries++;
+                }
+                if (tries < 3)
+                {
+                    placedLabels.Add((lx, ly - 10, lw, lh));
+                    for (int i = 0; i < labelLines.Count; i++)
+                        w.Write($"<text x=\"{F(lx)}\" y=\"{F(ly + i * 12)}\" font-size=\"10\" fill=\"#404040\">{Esc(labelLines[i].Text.Trim())}</text>");
+                }
             }
             w.Write("</g>\n");
         }
