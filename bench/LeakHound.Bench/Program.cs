@@ -9,6 +9,7 @@ public static class Program
     /// <summary>
     /// <c>generate OUT.pb.gz [samples] [locations] [functions] [seed]</c> writes the large heap profile;
     /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>goroutines DUMP</c> times parsing and grouping; <c>snapshot-cost</c> measures the CPU of one hunt snapshot;
+    /// <c>heap-graph [objects] [roots] [runs] [auto|seminca|lengauertarjan] [tree|mesh]</c> times the heap graph and its dominators on a synthetic heap;
     /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
     /// </summary>
     public static int Main(string[] args)
@@ -43,6 +44,13 @@ public static class Program
         if (args.Length >= 2 && args[0] == "goroutines")
         {
             GoroutinePhases.Run(args[1]);
+            return 0;
+        }
+        if (args.Length >= 1 && args[0] == "heap-graph")
+        {
+            var algorithm = args.Length > 4 ? Enum.Parse<LeakHound.Analysis.HeapGraph.DominatorAlgorithm>(args[4], ignoreCase: true) : default;
+            var shape = args.Length > 5 ? Enum.Parse<HeapShape>(args[5], ignoreCase: true) : default;
+            HeapGraphPhases.Run(Arg(args, 1, 10_000_000), Arg(args, 2, 4_000), Arg(args, 3, 3), algorithm, shape);
             return 0;
         }
         if (args.Length >= 2 && args[0] == "phases")

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakHound.Analysis.HeapGraph;
 
 /// <summary>
@@ -160,6 +162,7 @@ public sealed class ObjectGraph
     /// Reverse CSR by counting; the owners of each node appear in ascending node order. The offsets
     /// array doubles as the fill cursor (each slot ends one bucket on, then all shift back by one).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BuildOwners()
     {
         lock (_ownersLock)
