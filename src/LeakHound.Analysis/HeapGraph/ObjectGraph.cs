@@ -30,7 +30,7 @@ public sealed class ObjectGraph
     private readonly int[]? _edgeFieldOffset;
     private int[]? _ownerStart;
     private int[]? _owner;
-    private AddressIndex? _addressIndex;
+    private readonly AddressIndex _addressIndex;
 
     internal ObjectGraph(
         ulong[] address, long[] size, int rootCount, int[] edgeStart, int[] edgeTarget, int[]? edgeFieldOffset,
@@ -112,8 +112,7 @@ public sealed class ObjectGraph
     /// <summary>The object node whose range contains <paramref name="address"/>, or -1.</summary>
     public int FindObject(ulong address)
     {
-        var index = _addressIndex ??= new AddressIndex(Addresses, Sizes);
-        int obj = index.Find(address);
+        int obj = _addressIndex.Find(address);
         return obj < 0 ? -1 : ObjectNode(obj);
     }
 
