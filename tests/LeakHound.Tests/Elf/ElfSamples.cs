@@ -41,9 +41,14 @@ public sealed class ElfSamples
         {
             string output = Path.Combine(Dir, "cacheleak-" + arch);
             var env = new Dictionary<string, string> { ["GOARCH"] = arch, ["GOOS"] = "linux", ["CGO_ENABLED"] = "0", ["GOTOOLCHAIN"] = "local" };
-            // go needs a build cache; give it one when there is no HOME (as samples/build.sh does).
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
-                env["GOCACHE"] = Path.Combine(Path.GetTempPath(), "leakhound-go-build-cache");
+            // go needs a build cache and a GOPATH; give it both when there is no HOME (as samples/build.sh does).
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
+            {
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
+                    env["GOCACHE"] = Path.Combine(Path.GetTempPath(), "leakhound-go-build-cache");
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOPATH")))
+                    env["GOPATH"] = Path.Combine(Path.GetTempPath(), "leakhound-gopath");
+            }
             ReferenceTools.Run("go", ["build", "-o", output, "./cacheleak"], Path.Combine(TestPaths.RepoRoot, "samples"), env, timeoutSeconds: 300);
             result[arch] = output;
         }
