@@ -11,6 +11,7 @@ public static class Program
     /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>goroutines DUMP</c> times parsing and grouping; <c>snapshot-cost</c> measures the CPU of one hunt snapshot;
     /// <c>heapdump DUMP</c> measures the read+index throughput of a Go heap dump; <c>heapgraph DUMP</c>
     /// the object graph and dominator tree built from it;
+    /// <c>heap-graph [objects] [roots] [runs] [auto|seminca|lengauertarjan] [tree|mesh]</c> times the heap graph and its dominators on a synthetic heap;
     /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
     /// </summary>
     public static int Main(string[] args)
@@ -54,7 +55,14 @@ public static class Program
         }
         if (args.Length >= 2 && args[0] == "heapgraph")
         {
-            HeapGraphPhases.Run(args[1]);
+            HeapDumpGraphPhases.Run(args[1]);
+            return 0;
+        }
+        if (args.Length >= 1 && args[0] == "heap-graph")
+        {
+            var algorithm = args.Length > 4 ? Enum.Parse<LeakHound.Analysis.HeapGraph.DominatorAlgorithm>(args[4], ignoreCase: true) : default;
+            var shape = args.Length > 5 ? Enum.Parse<HeapShape>(args[5], ignoreCase: true) : default;
+            HeapGraphPhases.Run(Arg(args, 1, 10_000_000), Arg(args, 2, 4_000), Arg(args, 3, 3), algorithm, shape);
             return 0;
         }
         if (args.Length >= 2 && args[0] == "phases")

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakHound.Analysis.HeapGraph;
 
 /// <summary>
@@ -21,6 +23,7 @@ public sealed class AddressIndex
     /// Indexes objects whose addresses are strictly ascending and whose ranges do not overlap (the
     /// caller checks that: <see cref="ObjectGraphBuilder"/> does).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AddressIndex(ulong[] address, long[] size)
     {
         _address = address;

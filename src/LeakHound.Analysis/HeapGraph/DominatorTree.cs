@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakHound.Analysis.HeapGraph;
 
 /// <summary>
@@ -51,37 +53,64 @@ public sealed class DominatorTree
     /// <summary>Whether some root reaches the node (the super-root counts as reached).</summary>
     public bool IsReachable(int node) => node == ObjectGraph.SuperRoot || _idom[node] >= 0;
 
-    /// <summary>Computes the dominators (Lengauer–Tarjan) and the retained sizes.</summary>
-    public static DominatorTree Compute(ObjectGraph graph)
+    /// <summary>Which algorithm computed the dominators (after a fallback, Lengauer–Tarjan).</summary>
+    public DominatorAlgorithm Algorithm { get; private init; }
+
+    /// <summary>
+    /// Computes the dominators and the retained sizes. <see cref="DominatorAlgorithm.Auto"/> runs
+    /// SEMI-NCA and falls back to Lengauer–Tarjan if its tree walks pass a budget linear in the graph
+    /// (a graph shaped to make them quadratic); the others force one algorithm (for tests and
+    /// measurement; forced SEMI-NCA has no budget).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static DominatorTree Compute(ObjectGraph graph, DominatorAlgorithm algorithm = DominatorAlgorithm.Auto)
     {
-        var lt = LengauerTarjan.Compute(graph);
-        var idom = lt.ImmediateDominator;
-        var preorder = lt.Preorder;
-        var retained = new long[graph.NodeCount];
+        var order = DepthFirstOrder.Compute(graph);
+        int count = order.Count;
+        int[]? idomNumber = null;
+        var used = DominatorAlgorithm.LengauerTarjan;
+        if (algorithm != DominatorAlgorithm.LengauerTarjan)
+        {
+            long budget = algorithm == DominatorAlgorithm.SemiNca ? long.MaxValue : 32L * count + 1_000_000;
+            idomNumber = SemiNca.Compute(order, budget);
+            used = DominatorAlgorithm.SemiNca;
+        }
+        if (idomNumber is null)
+        {
+            idomNumber = LengauerTarjan.Compute(order);
+            used = DominatorAlgorithm.LengauerTarjan;
+        }
+
+        // Retained sizes by preorder number: a vertex's immediate dominator is a proper ancestor in
+        // the depth-first tree, so it has a smaller number, and a backward pass adds every vertex
+        // into its dominator after all the vertices it dominates were added into it.
+        var vertex = order.Vertex;
         var sizes = graph.Sizes;
         int firstObject = graph.ObjectNode(0);
+        var retainedByNumber = new long[count];
         int reachableObjects = 0;
-        for (int i = 0; i < preorder.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            int v = preorder[i];
-            if (v >= firstObject)
-            {
-                retained[v] = sizes[v - firstObject];
-                reachableObjects++;
-            }
+            int v = vertex[i];
+            if (v < firstObject) continue;
+            retainedByNumber[i] = sizes[v - firstObject];
+            reachableObjects++;
         }
-        // A node's immediate dominator is a proper ancestor in the depth-first tree, so it comes
-        // earlier in preorder: a backward pass adds every node into its dominator after all of the
-        // node's own dominated nodes were added into it.
-        for (int i = preorder.Length - 1; i > 0; i--)
+        for (int i = count - 1; i > 0; i--) retainedByNumber[idomNumber[i]] += retainedByNumber[i];
+
+        var idom = order.Parent; // sized for every node; the depth-first tree is no longer needed
+        Array.Fill(idom, -1);
+        var retained = new long[graph.NodeCount];
+        for (int i = 0; i < count; i++)
         {
-            int v = preorder[i];
-            retained[idom[v]] += retained[v];
+            int v = vertex[i];
+            if (i > 0) idom[v] = vertex[idomNumber[i]];
+            retained[v] = retainedByNumber[i];
         }
         long unreachableSize = 0;
         for (int v = firstObject; v < idom.Length; v++)
             if (idom[v] < 0) unreachableSize += sizes[v - firstObject];
-        return new DominatorTree(graph, idom, retained, reachableObjects, unreachableSize);
+        return new DominatorTree(graph, idom, retained, reachableObjects, unreachableSize) { Algorithm = used };
     }
 
     /// <summary>The object nodes no root reaches, in address order.</summary>
@@ -198,4 +227,13 @@ public sealed class DominatorTree
             i = j;
         }
     }
+}
+
+/// <summary>How <see cref="DominatorTree.Compute"/> finds immediate dominators.</summary>
+public enum DominatorAlgorithm
+{
+    /// <summary>SEMI-NCA, falling back to Lengauer–Tarjan on graphs that would make it slow.</summary>
+    Auto,
+    SemiNca,
+    LengauerTarjan,
 }

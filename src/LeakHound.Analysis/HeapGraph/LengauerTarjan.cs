@@ -1,142 +1,115 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakHound.Analysis.HeapGraph;
 
 /// <summary>
 /// Immediate dominators by the Lengauer–Tarjan algorithm ("simple" version: path compression
-/// without balancing, O(m log n)), without recursion: the depth-first search keeps its own stack
-/// and path compression walks the path into a scratch array, so a ten-million-long chain of objects
-/// needs no call stack. Everything is int arrays indexed by depth-first (preorder) number.
+/// without balancing, O(m log n) whatever the graph), over a <see cref="DepthFirstOrder"/>, without
+/// recursion: path compression walks the path into a scratch array. The forest that path
+/// compression works on keeps each vertex's four fields side by side, because following a path
+/// touches them together and a heap's paths jump all over memory. <see cref="SemiNca"/> is faster
+/// on heaps; this is its fallback for graphs where its tree walks would take quadratic time.
 /// </summary>
 internal static class LengauerTarjan
 {
-    /// <summary>The immediate dominator of each node and the nodes in depth-first preorder from the super-root.</summary>
-    internal readonly record struct Result(int[] ImmediateDominator, int[] Preorder, int ReachableCount);
-
     /// <summary>
-    /// Dominators of the graph's nodes as seen from the super-root. The result's immediate dominator
-    /// array is indexed by node: -1 for the super-root and for nodes it cannot reach.
+    /// A vertex in the link-eval forest: its forest parent (-1 for a tree's root), the vertex of least
+    /// semidominator on its compressed path and that semidominator (kept here so comparisons along a
+    /// path need no lookup elsewhere), and its own semidominator.
     /// </summary>
-    internal static Result Compute(ObjectGraph graph)
+    private struct ForestVertex
     {
-        int nodes = graph.NodeCount;
-        var dfnum = new int[nodes];
-        var vertex = new int[nodes];
-        var parent = new int[nodes];
-        var idom = new int[nodes];
-        var ancestor = new int[nodes];
-        int count = DepthFirst(graph, dfnum, vertex, parent, stackNode: idom, stackCursor: ancestor);
+        public int Ancestor;
+        public int Label;
+        public int LabelSemi;
+        public int Semi;
+    }
 
-        var semi = new int[count];
-        var label = new int[count];
+    /// <summary>The immediate dominator of each vertex by preorder number; -1 for the super-root.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int[] Compute(DepthFirstOrder order)
+    {
+        int count = order.Count;
+        var predStart = order.PredStart;
+        var pred = order.Pred;
+        var parent = order.Parent;
+        var forest = new ForestVertex[count];
         var bucketHead = new int[count];
         var bucketNext = new int[count];
         for (int i = 0; i < count; i++)
         {
-            semi[i] = i;
-            label[i] = i;
-            ancestor[i] = -1;
+            forest[i] = new ForestVertex { Ancestor = -1, Label = i, LabelSemi = i, Semi = i };
             bucketHead[i] = -1;
         }
-
-        var ownerStart = graph.OwnerStart;
-        var owner = graph.OwnerArray;
+        var idom = new int[count];
         var path = new int[1024];
         for (int i = count - 1; i > 0; i--)
         {
-            int w = vertex[i];
+            // The semidominator: the least of the predecessors numbered below i, and of the least
+            // semidominators on the forest paths above those numbered above i (already linked).
             int s = i;
-            for (int e = ownerStart[w], end = ownerStart[w + 1]; e < end; e++)
+            for (int e = predStart[i], end = predStart[i + 1]; e < end; e++)
             {
-                int v = dfnum[owner[e]];
-                if (v < 0) continue; // an owner the super-root cannot reach does not constrain w
-                int u = ancestor[v] < 0 ? v : Eval(v, ancestor, label, semi, ref path);
-                if (semi[u] < s) s = semi[u];
+                int v = pred[e];
+                if (v < i)
+                {
+                    if (v < s) s = v;
+                }
+                else if (v > i)
+                {
+                    int vs = EvalSemi(v, forest, ref path);
+                    if (vs < s) s = vs;
+                }
             }
-            semi[i] = s;
+            ref var fi = ref forest[i];
+            fi.Semi = s;
+            fi.LabelSemi = s;
             bucketNext[i] = bucketHead[s];
             bucketHead[s] = i;
             int p = parent[i];
-            ancestor[i] = p;
+            fi.Ancestor = p;
             for (int v = bucketHead[p]; v >= 0; v = bucketNext[v])
             {
-                int u = Eval(v, ancestor, label, semi, ref path);
-                idom[v] = semi[u] < semi[v] ? u : p;
+                int us = EvalSemi(v, forest, ref path);
+                idom[v] = us < forest[v].Semi ? forest[v].Label : p;
             }
             bucketHead[p] = -1;
         }
-        // Where semi and the recorded dominator differ, the dominator is the one of the vertex recorded;
-        // preorder guarantees that one is final already.
+        // Where the semidominator and the recorded vertex differ, the dominator is that vertex's
+        // dominator, which preorder has already made final.
         idom[0] = -1;
         for (int i = 1; i < count; i++)
-            if (idom[i] != semi[i]) idom[i] = idom[idom[i]];
-
-        // Back to node ids; parent (by preorder number) is no longer needed and holds the result.
-        var byNode = parent;
-        Array.Fill(byNode, -1);
-        for (int i = 1; i < count; i++) byNode[vertex[i]] = vertex[idom[i]];
-        Array.Resize(ref vertex, count);
-        return new Result(byNode, vertex, count);
+            if (idom[i] != forest[i].Semi) idom[i] = idom[idom[i]];
+        return idom;
     }
 
     /// <summary>
-    /// Numbers the nodes reachable from the super-root in preorder; returns how many. The two stack
-    /// arrays are scratch space the caller reuses afterwards.
+    /// The least semidominator on the forest path above the linked vertex <paramref name="v"/>
+    /// (excluding the tree's root), compressing the path; afterwards forest[v].Label is the vertex
+    /// that has it. The recursive formulation handles the path from the top down, so the path is
+    /// collected first and then processed in reverse.
     /// </summary>
-    private static int DepthFirst(ObjectGraph graph, int[] dfnum, int[] vertex, int[] parent, int[] stackNode, int[] stackCursor)
-    {
-        Array.Fill(dfnum, -1);
-        var edgeStart = graph.EdgeStart;
-        var target = graph.EdgeTarget;
-        int count = 0, depth = 0;
-        dfnum[ObjectGraph.SuperRoot] = count;
-        vertex[count] = ObjectGraph.SuperRoot;
-        parent[count++] = -1;
-        stackNode[0] = ObjectGraph.SuperRoot;
-        stackCursor[0] = edgeStart[ObjectGraph.SuperRoot];
-        while (depth >= 0)
-        {
-            int u = stackNode[depth];
-            int e = stackCursor[depth];
-            int end = edgeStart[u + 1];
-            while (e < end && dfnum[target[e]] >= 0) e++;
-            if (e == end)
-            {
-                depth--;
-                continue;
-            }
-            stackCursor[depth] = e + 1;
-            int t = target[e];
-            dfnum[t] = count;
-            vertex[count] = t;
-            parent[count++] = dfnum[u];
-            depth++;
-            stackNode[depth] = t;
-            stackCursor[depth] = edgeStart[t];
-        }
-        return count;
-    }
-
-    /// <summary>
-    /// The vertex of least semidominator on the forest path above <paramref name="v"/> (v is linked),
-    /// compressing the path: the recursive formulation handles the path from the top down, so the
-    /// path is collected first and then processed in reverse.
-    /// </summary>
-    private static int Eval(int v, int[] ancestor, int[] label, int[] semi, ref int[] path)
+    private static int EvalSemi(int v, ForestVertex[] forest, ref int[] path)
     {
         int depth = 0;
         int x = v;
-        while (ancestor[ancestor[x]] >= 0)
+        while (forest[forest[x].Ancestor].Ancestor >= 0)
         {
             if (depth == path.Length) Array.Resize(ref path, path.Length * 2);
             path[depth++] = x;
-            x = ancestor[x];
+            x = forest[x].Ancestor;
         }
         while (depth > 0)
         {
-            x = path[--depth];
-            int a = ancestor[x];
-            if (semi[label[a]] < semi[label[x]]) label[x] = label[a];
-            ancestor[x] = ancestor[a];
+            ref var fx = ref forest[path[--depth]];
+            ref var fa = ref forest[fx.Ancestor];
+            if (fa.LabelSemi < fx.LabelSemi)
+            {
+                fx.Label = fa.Label;
+                fx.LabelSemi = fa.LabelSemi;
+            }
+            fx.Ancestor = fa.Ancestor;
         }
-        return label[v];
+        return forest[v].LabelSemi;
     }
 }

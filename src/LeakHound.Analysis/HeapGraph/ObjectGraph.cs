@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LeakHound.Analysis.HeapGraph;
 
 /// <summary>
@@ -28,7 +30,7 @@ public sealed class ObjectGraph
     private readonly int[]? _edgeFieldOffset;
     private int[]? _ownerStart;
     private int[]? _owner;
-    private AddressIndex? _addressIndex;
+    private readonly AddressIndex _addressIndex;
 
     internal ObjectGraph(
         ulong[] address, long[] size, int rootCount, int[] edgeStart, int[] edgeTarget, int[]? edgeFieldOffset,
@@ -110,8 +112,7 @@ public sealed class ObjectGraph
     /// <summary>The object node whose range contains <paramref name="address"/>, or -1.</summary>
     public int FindObject(ulong address)
     {
-        var index = _addressIndex ??= new AddressIndex(Addresses, Sizes);
-        int obj = index.Find(address);
+        int obj = _addressIndex.Find(address);
         return obj < 0 ? -1 : ObjectNode(obj);
     }
 
@@ -160,6 +161,7 @@ public sealed class ObjectGraph
     /// Reverse CSR by counting; the owners of each node appear in ascending node order. The offsets
     /// array doubles as the fill cursor (each slot ends one bucket on, then all shift back by one).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BuildOwners()
     {
         lock (_ownersLock)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LeakHound.Core;
 
 namespace LeakHound.Analysis.HeapGraph;
@@ -50,12 +51,26 @@ public static class ObjectGraphBuilder
         }
         if (fieldOffset is not null) Array.Fill(fieldOffset, -1, 0, w);
 
-        // lastSource[obj] = 1 + the object that last made an edge to obj: finds repeats within one
-        // object's pointers in one pass, with no per-object set.
+        var (dropped, duplicates) = AppendObjectEdges(input, head, target, fieldOffset, edgeStart, ref w);
+        return new ObjectGraph(input.Address, input.Size, r, edgeStart, target, fieldOffset, dropped, droppedRoots, duplicates, index);
+    }
+
+    /// <summary>
+    /// Compacts the resolved object pointers (at target[head..]) into edges from position
+    /// <paramref name="w"/> on, folding repeats: lastSource[obj] = 1 + the object that last made an
+    /// edge to obj finds them within one object's pointers in one pass, with no per-object set.
+    /// Compiled fully optimized at once: it runs once, over every pointer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (long Dropped, long Duplicates) AppendObjectEdges(
+        ObjectGraphInput input, int head, int[] target, int[]? fieldOffset, int[] edgeStart, ref int w)
+    {
+        int n = input.ObjectCount, r = input.RootCount;
         var lastSource = new int[n];
         var starts = input.PointerStart;
         var offsets = input.PointerFieldOffset;
         long dropped = 0, duplicates = 0;
+        int write = w;
         for (int obj = 0; obj < n; obj++)
         {
             int mark = obj + 1;
@@ -65,14 +80,16 @@ public static class ObjectGraphBuilder
                 if (t < 0) { dropped++; continue; }
                 if (lastSource[t] == mark) { duplicates++; continue; }
                 lastSource[t] = mark;
-                if (fieldOffset is not null) fieldOffset[w] = offsets![p];
-                target[w++] = 1 + r + t;
+                if (fieldOffset is not null) fieldOffset[write] = offsets![p];
+                target[write++] = 1 + r + t;
             }
-            edgeStart[2 + r + obj] = w;
+            edgeStart[2 + r + obj] = write;
         }
-        return new ObjectGraph(input.Address, input.Size, r, edgeStart, target, fieldOffset, dropped, droppedRoots, duplicates, index);
+        w = write;
+        return (dropped, duplicates);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Validate(ObjectGraphInput input, string source)
     {
         var address = input.Address;

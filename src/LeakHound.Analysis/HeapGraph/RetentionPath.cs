@@ -10,12 +10,3 @@ public sealed record RetentionPath(int[] Nodes, int[] FieldOffsets)
     /// <summary>The number of references followed (0 when the object is itself a root node).</summary>
     public int Length => Nodes.Length - 1;
 }
-
-/// <summary>
-/// The part of the graph that keeps one object alive (see <see cref="RetentionQueries.RetainingSubgraphOf"/>):
-/// its nodes in ascending order and its edges (parallel arrays, by source node then target order).
-/// </summary>
-public sealed record RetainingSubgraph(int Target, int[] Nodes, int[] EdgeFrom, int[] EdgeTo, int[] EdgeFieldOffset)
-{
-    public int EdgeCount => EdgeFrom.Length;
-}

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LeakHound.Core;
 using LeakHound.Formats.Elf;
+using LeakHound.Tests.Support;
 
 namespace LeakHound.Tests.Elf;
 
@@ -24,7 +25,7 @@ public partial class ElfDifferentialTests
     private static List<NmSymbol> GoNm(string binary)
     {
         var result = new List<NmSymbol>();
-        foreach (var line in Tools.Run("go", ["tool", "nm", "-n", "-size", binary]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in ReferenceTools.Run("go", ["tool", "nm", "-n", "-size", binary]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var m = NmLine().Match(line);
             Assert.True(m.Success, "unexpected go tool nm line: " + line);
@@ -149,9 +150,9 @@ public partial class ElfDifferentialTests
         using var elf = ElfFile.Open(binary, Limits.Default);
         var table = ElfSymbolTable.Read(elf);
         // "go version FILE" prints "FILE: go1.19.8"; "go tool buildid FILE" prints the ID.
-        string version = Tools.Run("go", ["version", binary]).Trim();
+        string version = ReferenceTools.Run("go", ["version", binary]).Trim();
         Assert.Equal(binary + ": " + GoBuildVersion.Read(elf, table), version);
-        Assert.Equal(Tools.Run("go", ["tool", "buildid", binary]).Trim(), elf.GoBuildId());
+        Assert.Equal(ReferenceTools.Run("go", ["tool", "buildid", binary]).Trim(), elf.GoBuildId());
     }
 
     [Theory]
@@ -160,8 +161,8 @@ public partial class ElfDifferentialTests
     {
         string binary = ElfSamples.Cross(goarch);
         using var elf = ElfFile.Open(binary, Limits.Default);
-        Assert.Equal(binary + ": " + GoBuildVersion.Read(elf, ElfSymbolTable.Read(elf)), Tools.Run("go", ["version", binary]).Trim());
-        Assert.Equal(Tools.Run("go", ["tool", "buildid", binary]).Trim(), elf.GoBuildId());
+        Assert.Equal(binary + ": " + GoBuildVersion.Read(elf, ElfSymbolTable.Read(elf)), ReferenceTools.Run("go", ["version", binary]).Trim());
+        Assert.Equal(ReferenceTools.Run("go", ["tool", "buildid", binary]).Trim(), elf.GoBuildId());
     }
 
     [GeneratedRegex(@"^\s*(\d+):\s+([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(?:\[[^\]]*\]\s+)?(\S+)\s?(.*)$")]
@@ -174,7 +175,7 @@ public partial class ElfDifferentialTests
     {
         string binary = which == "c-sample" ? ElfSamples.C : which;
         var expected = new List<string>();
-        foreach (var line in Tools.Run("readelf", ["--dyn-syms", "-W", binary]).Split('\n'))
+        foreach (var line in ReferenceTools.Run("readelf", ["--dyn-syms", "-W", binary]).Split('\n'))
         {
             var m = ReadelfLine().Match(line);
             if (!m.Success || m.Groups[1].Value == "0") continue; // headers, and the null symbol we leave out

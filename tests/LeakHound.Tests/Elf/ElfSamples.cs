@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeakHound.Tests.Support;
 
 namespace LeakHound.Tests.Elf;
@@ -42,10 +41,15 @@ public sealed class ElfSamples
         {
             string output = Path.Combine(Dir, "cacheleak-" + arch);
             var env = new Dictionary<string, string> { ["GOARCH"] = arch, ["GOOS"] = "linux", ["CGO_ENABLED"] = "0", ["GOTOOLCHAIN"] = "local" };
-            // go needs a build cache; give it one when there is no HOME (as samples/build.sh does).
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
-                env["GOCACHE"] = Path.Combine(Path.GetTempPath(), "leakhound-go-build-cache");
-            Tools.Run("go", ["build", "-o", output, "./cacheleak"], Path.Combine(TestPaths.RepoRoot, "samples"), env, timeoutSeconds: 300);
+            // go needs a build cache and a GOPATH; give it both when there is no HOME (as samples/build.sh does).
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
+            {
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
+                    env["GOCACHE"] = Path.Combine(Path.GetTempPath(), "leakhound-go-build-cache");
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOPATH")))
+                    env["GOPATH"] = Path.Combine(Path.GetTempPath(), "leakhound-gopath");
+            }
+            ReferenceTools.Run("go", ["build", "-o", output, "./cacheleak"], Path.Combine(TestPaths.RepoRoot, "samples"), env, timeoutSeconds: 300);
             result[arch] = output;
         }
         return result;
@@ -68,41 +72,7 @@ public sealed class ElfSamples
         Directory.CreateDirectory(Dir);
         string source = Path.Combine(Dir, "csample.c"), output = Path.Combine(Dir, "csample");
         File.WriteAllText(source, CSource);
-        Tools.Run("cc", ["-O0", "-o", output, source], Dir, new Dictionary<string, string>(), timeoutSeconds: 120);
+        ReferenceTools.Run("cc", ["-O0", "-o", output, source], Dir, new Dictionary<string, string>(), timeoutSeconds: 120);
         return output;
-    }
-}
-
-/// <summary>Runs the reference tools (go, readelf, cc); a missing tool fails the test with what to install.</summary>
-public static class Tools
-{
-    public static string Run(string tool, string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? env = null, int timeoutSeconds = 120)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
-        if (env is not null)
-            foreach (var (k, v) in env) psi.Environment[k] = v;
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"the ELF tests need '{tool}' ({e.Message}): .ci/run installs golang-go, which brings gcc and binutils", e);
-        }
-        using (p)
-        {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(timeoutSeconds * 1000))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
-            }
-            if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({p.ExitCode}): {stderr.Result}");
-            return stdout.Result;
-        }
     }
 }

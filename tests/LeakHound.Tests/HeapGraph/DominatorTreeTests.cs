@@ -10,8 +10,14 @@ public class DominatorTreeTests
 {
     private static void AssertMatchesNaive(ObjectGraph g)
     {
-        var tree = DominatorTree.Compute(g);
         var naive = new NaiveDominators(g);
+        foreach (var algorithm in Enum.GetValues<DominatorAlgorithm>())
+            AssertMatches(DominatorTree.Compute(g, algorithm), naive);
+    }
+
+    private static void AssertMatches(DominatorTree tree, NaiveDominators naive)
+    {
+        var g = tree.Graph;
         Assert.Equal(naive.ImmediateDominator, tree.ImmediateDominators.ToArray());
         Assert.Equal(naive.Retained, tree.RetainedSizes.ToArray());
         for (int v = 0; v < g.NodeCount; v++) Assert.Equal(naive.Reachable[v], tree.IsReachable(v));
@@ -126,7 +132,8 @@ public class DominatorTreeTests
         for (int i = 0; i + 1 < n; i++) h.Ref(i, i + 1).Ref(i + 1, i);
         h.Root(0);
         var g = h.Build();
-        var t = DominatorTree.Compute(g);
+        var t = DominatorTree.Compute(g, DominatorAlgorithm.LengauerTarjan);
+        Assert.Equal(t.ImmediateDominators.ToArray(), DominatorTree.Compute(g).ImmediateDominators.ToArray());
         for (int i = 1; i < n; i += 997) Assert.Equal(g.ObjectNode(i - 1), t.ImmediateDominator(g.ObjectNode(i)));
         Assert.Equal(16L * n, t.RetainedSize(g.ObjectNode(0)));
         Assert.Equal(16L * (n - 1000), t.RetainedSize(g.ObjectNode(1000)));
@@ -134,6 +141,35 @@ public class DominatorTreeTests
         Assert.Equal([g.ObjectNode(0), g.ObjectNode(1), g.ObjectNode(2)], top);
         var path = new RetentionQueries(t).ShortestPath(g.ObjectNode(n - 1))!;
         Assert.Equal(n, path.Length);
+    }
+
+    /// <summary>
+    /// A chain c1 → … → ck whose end holds m leaves, each also held by a root of its own: every
+    /// leaf's SEMI-NCA walk climbs the whole chain (k·m steps), so Auto falls back to Lengauer–Tarjan.
+    /// </summary>
+    [Fact]
+    public void QuadraticWalksFallBackToLengauerTarjan()
+    {
+        const int k = 3000, m = 3000;
+        var h = new TestHeap();
+        h.Objects(Enumerable.Repeat(8L, k + m).ToArray());
+        for (int i = 0; i + 1 < k; i++) h.Ref(i, i + 1);
+        for (int j = 0; j < m; j++) h.Ref(k - 1, k + j);
+        h.Root(0);
+        for (int j = 0; j < m; j++) h.Root(k + j);
+        var g = h.Build();
+        var auto = DominatorTree.Compute(g);
+        Assert.Equal(DominatorAlgorithm.LengauerTarjan, auto.Algorithm);
+        var forced = DominatorTree.Compute(g, DominatorAlgorithm.SemiNca);
+        Assert.Equal(DominatorAlgorithm.SemiNca, forced.Algorithm);
+        foreach (var t in new[] { auto, forced })
+        {
+            for (int j = 0; j < m; j += 97) Assert.Equal(ObjectGraph.SuperRoot, t.ImmediateDominator(g.ObjectNode(k + j)));
+            for (int i = 1; i < k; i += 89) Assert.Equal(g.ObjectNode(i - 1), t.ImmediateDominator(g.ObjectNode(i)));
+            Assert.Equal(8L * k, t.RetainedSize(g.RootNode(0)));
+            Assert.Equal(8L * (k + m), t.ReachableSize);
+        }
+        Assert.Equal(DominatorAlgorithm.SemiNca, DominatorTree.Compute(RandomHeaps.Graph(new Random(1), 2000, 5, 2.5)).Algorithm);
     }
 
     [Fact]
@@ -153,6 +189,24 @@ public class DominatorTreeTests
         var rng = new Random(77);
         for (int iteration = 0; iteration < 4; iteration++)
             AssertMatchesNaive(RandomHeaps.Graph(rng, objects: 600, roots: 6, density: 1.0 + iteration * 0.5));
+    }
+
+    /// <summary>
+    /// Graphs with over a million edges, where the predecessor lists are built on several cores,
+    /// against the iterative data-flow solution.
+    /// </summary>
+    [Fact]
+    public void LargeGraphsMatchAnIterativeSolution()
+    {
+        var rng = new Random(31);
+        foreach (var roots in new[] { 3, 60 })
+        {
+            var g = RandomHeaps.Graph(rng, objects: 350_000, roots: roots, density: 4);
+            Assert.True(g.EdgeCount > 1 << 20);
+            var expected = IterativeDominators.Compute(g);
+            foreach (var algorithm in Enum.GetValues<DominatorAlgorithm>())
+                Assert.Equal(expected, DominatorTree.Compute(g, algorithm).ImmediateDominators.ToArray());
+        }
     }
 
     [Fact]
