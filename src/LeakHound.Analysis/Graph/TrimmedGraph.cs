@@ -1,3 +1,4 @@
+using LeakHound.Core;
 namespace LeakHound.Analysis.Graph;
 
 using LeakHound.Formats.Pprof;
@@ -25,29 +26,8 @@ public sealed class TrimmedGraph
     {
         var (values, _) = GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, null, EdgeScope.None, sampleFilter);
 
-        var nodes = new List<int>();
-        long totalValue = 0;
-        for (int n = 0; n < ln.NodeCount; n++)
-        {
-            if (!Selected(values, n, o.DropNegative)) continue;
-            nodes.Add(n);
-            totalValue += values.Flat[n];
-        }
-        long nodeCutoff = Math.Abs((long)(totalValue * o.NodeFraction));
-        long edgeCutoff = Math.Abs((long)(totalValue * o.EdgeFraction));
-
-        bool reduced = false;
-        int droppedNodes = 0;
-        if (nodeCutoff > 0)
-        {
-            var kept = nodes.Where(n => Math.Abs(values.Cum[n]) >= nodeCutoff).ToList();
-            if (kept.Count != nodes.Count)
-            {
-                droppedNodes = nodes.Count - kept.Count;
-                nodes = kept;
-                reduced = true;
-            }
-        }
+        var (nodes, droppedNodes, nodeCutoff, edgeCutoff) = SelectNodes(values, ln.NodeCount, o);
+        bool reduced = droppedNodes > 0;
         int originalCount = nodes.Count;
 
         var order = nodes.ToArray();
@@ -96,6 +76,33 @@ public sealed class TrimmedGraph
             DroppedNodes = droppedNodes,
             DroppedEdges = droppedEdges,
         };
+    }
+
+    /// <summary>
+    /// pprof's first trimming step, shared by every graph report: the nodes with a value (not
+    /// negative with -drop_negative), the node and edge cutoffs as fractions of their flat total
+    /// (Go's conversions), and those nodes whose |cum| reaches the node cutoff.
+    /// </summary>
+    internal static (List<int> Nodes, int Dropped, long NodeCutoff, long EdgeCutoff) SelectNodes(NodeValues values, int nodeCount, GraphOptions o)
+    {
+        var nodes = new List<int>();
+        long totalValue = 0;
+        for (int n = 0; n < nodeCount; n++)
+        {
+            if (!Selected(values, n, o.DropNegative)) continue;
+            nodes.Add(n);
+            totalValue += values.Flat[n];
+        }
+        long nodeCutoff = GoMath.Abs(GoMath.ToInt64(totalValue * o.NodeFraction));
+        long edgeCutoff = GoMath.Abs(GoMath.ToInt64(totalValue * o.EdgeFraction));
+        int dropped = 0;
+        if (nodeCutoff > 0)
+        {
+            var above = nodes.Where(n => GoMath.Abs(values.Cum[n]) >= nodeCutoff).ToList();
+            dropped = nodes.Count - above.Count;
+            nodes = above;
+        }
+        return (nodes, dropped, nodeCutoff, edgeCutoff);
     }
 
     internal static bool Selected(NodeValues v, int n, bool dropNegative)

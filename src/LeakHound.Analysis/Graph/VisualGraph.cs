@@ -19,29 +19,8 @@ public static class VisualGraph
     public static (TrimmedGraph Graph, NodeTags Tags) Build(Profile p, LocationNodes ln, GraphOptions o, NodeTagOptions tagOptions)
     {
         var (values, _) = GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, null, EdgeScope.None);
-        var nodes = new List<int>();
-        long totalValue = 0;
-        for (int n = 0; n < ln.NodeCount; n++)
-        {
-            if (!TrimmedGraph.Selected(values, n, o.DropNegative)) continue;
-            nodes.Add(n);
-            totalValue += values.Flat[n];
-        }
-        long nodeCutoff = GoMath.Abs(GoMath.ToInt64(totalValue * o.NodeFraction));
-        long edgeCutoff = GoMath.Abs(GoMath.ToInt64(totalValue * o.EdgeFraction));
-
-        bool[]? kept = null;
-        int droppedNodes = 0;
-        if (nodeCutoff > 0)
-        {
-            var above = nodes.Where(n => GoMath.Abs(values.Cum[n]) >= nodeCutoff).ToList();
-            if (above.Count != nodes.Count)
-            {
-                droppedNodes = nodes.Count - above.Count;
-                nodes = above;
-                kept = Mask(ln.NodeCount, nodes);
-            }
-        }
+        var (nodes, droppedNodes, nodeCutoff, edgeCutoff) = TrimmedGraph.SelectNodes(values, ln.NodeCount, o);
+        bool[]? kept = droppedNodes > 0 ? Mask(ln.NodeCount, nodes) : null;
         int originalCount = nodes.Count;
         var order = nodes.ToArray();
         // The edges of the graph as pprof rebuilds it over the nodes kept (all of them when kept is
