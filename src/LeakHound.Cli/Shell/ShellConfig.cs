@@ -122,7 +122,6 @@ public sealed class ShellConfig
             }
             if (known.ContainsKey(f.Name)) args.Add($"-{f.Name}={v}");
         }
-        // Trimming defaults apply unless turned off; a trimmed shell keeps pprof's defaults.
         return args;
     }
 

@@ -53,7 +53,6 @@ public class CorpusHeapDumpTests
     public void CacheleakHoldsOneEntryPerRequestAndKeepsThem()
     {
         var (dumps, warmup, more) = Capture("cacheleak");
-        if (dumps.Length == 0) return;
         Assert.Equal(["heap.dump", "heap2.dump"], dumps);
         string p1 = Path.Combine(SampleDir("cacheleak"), "heap.dump"), p2 = Path.Combine(SampleDir("cacheleak"), "heap2.dump");
         var d1 = Read("cacheleak", "heap.dump");
@@ -74,7 +73,6 @@ public class CorpusHeapDumpTests
     public void FinalizercycleHoldsOneFinalizedCyclePerRequest()
     {
         var (dumps, warmup, _) = Capture("finalizercycle");
-        if (dumps.Length == 0) return;
         Assert.Equal(["heap.dump"], dumps);
         var d = Read("finalizercycle", "heap.dump");
         var o = d.Objects;

@@ -20,7 +20,7 @@ public class HeapDumpVerbCorpusTests
         Path.Combine(TestPaths.RequireDirectory(TestPaths.Corpus, "run 'bash samples/capture.sh artifacts/corpus', as .ci/run does"), sample);
 
     /// <summary>Requests that succeeded in the warm-up and in the second load (the corpus must have the dumps).</summary>
-    private static (int Warmup, int More)? Capture(string sample)
+    private static (int Warmup, int More) Capture(string sample)
     {
         var text = File.ReadAllText(Path.Combine(Dir(sample), "capture.txt"));
         if (!Regex.IsMatch(text, @"^heapdumps=.*heap\.dump", RegexOptions.Multiline))
@@ -42,7 +42,7 @@ public class HeapDumpVerbCorpusTests
     [Fact]
     public void SuspectsNameTheGlobalCacheAsTopRetainerOfTheLeak()
     {
-        if (Capture("cacheleak") is not var (warmup, more)) return;
+        var (warmup, more) = Capture("cacheleak");
         string dir = Dir("cacheleak"), binary = Path.Combine(dir, "binary");
         var first = Json("heapdump", Path.Combine(dir, "heap.dump"), "suspects", "--program", binary, "--json").GetProperty("suspects")[0];
         var second = Json("heapdump", Path.Combine(dir, "heap2.dump"), "suspects", "--program", binary, "--json").GetProperty("suspects")[0];
@@ -65,7 +65,7 @@ public class HeapDumpVerbCorpusTests
     [Fact]
     public void AnchorsAndPathOfALeakedEntryLeadToMainCache()
     {
-        if (Capture("cacheleak") is null) return;
+        _ = Capture("cacheleak");
         string dir = Dir("cacheleak"), dump = Path.Combine(dir, "heap2.dump"), binary = Path.Combine(dir, "binary");
         var found = Json("heapdump", dump, "find", "--site", @"^main\.newEntry$", "--json");
         var entry = found.GetProperty("objects").EnumerateArray().First(o => o.GetProperty("size").GetInt64() == EntrySize);
@@ -113,7 +113,7 @@ public class HeapDumpVerbCorpusTests
     [Fact]
     public void SitesNameTheAllocatingFunctionFirst()
     {
-        if (Capture("cacheleak") is null) return;
+        _ = Capture("cacheleak");
         string text = Run("heapdump", Path.Combine(Dir("cacheleak"), "heap2.dump"), "sites");
         var first = text.Split('\n')[2];
         Assert.Matches(@"^\s+\d+\s+\d+\s+\d+  main\.newEntry$", first);
@@ -122,7 +122,7 @@ public class HeapDumpVerbCorpusTests
     [Fact]
     public void DiffShowsTheCacheGrowthFirst()
     {
-        if (Capture("cacheleak") is not var (_, more)) return;
+        var (_, more) = Capture("cacheleak");
         string dir = Dir("cacheleak");
         string text = Run("heapdump", "diff", Path.Combine(dir, "heap.dump"), Path.Combine(dir, "heap2.dump"), "--program", Path.Combine(dir, "binary"));
         string After(string title) => text[(text.IndexOf(title, StringComparison.Ordinal) + title.Length)..].Split('\n')[2];
@@ -136,7 +136,7 @@ public class HeapDumpVerbCorpusTests
     [Fact]
     public void FinalizersReportTheSampleCycles()
     {
-        if (Capture("finalizercycle") is not var (warmup, _)) return;
+        var (warmup, _) = Capture("finalizercycle");
         string dir = Dir("finalizercycle"), dump = Path.Combine(dir, "heap.dump"), binary = Path.Combine(dir, "binary");
         var entries = Json("heapdump", dump, "finalizers", "--program", binary, "--json").GetProperty("finalizers").EnumerateArray().ToArray();
         var cycles = entries.Where(e => e.GetProperty("neverFreed").GetBoolean()).ToArray();
@@ -153,7 +153,7 @@ public class HeapDumpVerbCorpusTests
     [Fact]
     public void BadAddressAndTruncatedDumpExitWithOneLine()
     {
-        if (Capture("cacheleak") is null) return;
+        _ = Capture("cacheleak");
         string dump = Path.Combine(Dir("cacheleak"), "heap.dump");
         var r = LeakHoundCli.Run("heapdump", dump, "anchors", "0x10");
         Assert.Equal(2, r.ExitCode);
