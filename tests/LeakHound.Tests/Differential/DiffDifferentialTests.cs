@@ -35,19 +35,7 @@ public class DiffDifferentialTests
 
         var failures = new StringBuilder();
         foreach (var (ours, pprofArgs) in cases)
-        {
-            var pprof = GoPprof.Run(pprofArgs);
-            var mine = LeakHoundCli.Run(ours);
-            string what = string.Join(' ', ours);
-            if ((pprof.ExitCode == 0) != (mine.ExitCode == 0))
-            {
-                failures.AppendLine($"{what}: pprof exit {pprof.ExitCode} ({pprof.Stderr.Trim()}), leakhound exit {mine.ExitCode} ({mine.Stderr.Trim()})");
-                continue;
-            }
-            if (pprof.ExitCode != 0) continue;
-            string? diff = TextDiff.FirstDifference(pprof.Stdout, mine.Stdout);
-            if (diff is not null) failures.AppendLine($"{what}: {diff}");
-        }
+            PprofComparison.Compare(failures, ours, pprofArgs, string.Join(' ', ours));
         Assert.True(failures.Length == 0, failures.ToString());
     }
 

@@ -72,28 +72,6 @@ public class DotDifferentialTests
     /// run to run: when it differs from ours, pprof is run again, and ours passes if it equals one
     /// of pprof's outputs, or, pprof having shown itself unstable, holds the same lines.
     /// </summary>
-    internal static void Compare(StringBuilder failures, string[] ours, string[] pprofArgs, string what)
-    {
-        var pprof = GoPprof.Run(pprofArgs);
-        var mine = LeakHoundCli.Run(["dot", .. ours]);
-        if ((pprof.ExitCode == 0) != (mine.ExitCode == 0))
-        {
-            failures.AppendLine($"{what}: pprof exit {pprof.ExitCode} ({pprof.Stderr.Trim()}), leakhound exit {mine.ExitCode} ({mine.Stderr.Trim()})");
-            return;
-        }
-        if (pprof.ExitCode != 0) return;
-        string? diff = TextDiff.FirstDifference(pprof.Stdout, mine.Stdout);
-        if (diff is null) return;
-        var outputs = new HashSet<string> { pprof.Stdout };
-        for (int i = 0; i < 4; i++)
-        {
-            string again = GoPprof.Run(pprofArgs).Stdout;
-            if (again == mine.Stdout) return;
-            outputs.Add(again);
-        }
-        if (outputs.Count > 1 && SortedLines(pprof.Stdout) == SortedLines(mine.Stdout)) return;
-        failures.AppendLine($"{what}: {diff}");
-    }
-
-    private static string SortedLines(string text) => string.Join('\n', text.Split('\n').Order(StringComparer.Ordinal));
+    internal static void Compare(StringBuilder failures, string[] ours, string[] pprofArgs, string what) =>
+        PprofComparison.Compare(failures, ["dot", .. ours], pprofArgs, what);
 }
