@@ -12,6 +12,8 @@ public static class Program
     /// <c>heapdump DUMP</c> measures the read+index throughput of a Go heap dump; <c>heapgraph DUMP</c>
     /// the object graph and dominator tree built from it;
     /// <c>heap-graph [objects] [roots] [runs] [auto|seminca|lengauertarjan] [tree|mesh]</c> times the heap graph and its dominators on a synthetic heap;
+    /// <c>sites STORE REGEX</c> prints the series and classification of matching heap sites of a stored hunt;
+    /// <c>simulate-bounded [trials] [leak] [cut]</c> measures how often a bounded cache's site looks like growth (<see cref="BoundedSiteSimulation"/>);
     /// anything else runs the BenchmarkDotNet kernels (pass BenchmarkDotNet's own arguments).
     /// </summary>
     public static int Main(string[] args)
@@ -63,6 +65,17 @@ public static class Program
             var algorithm = args.Length > 4 ? Enum.Parse<LeakHound.Analysis.HeapGraph.DominatorAlgorithm>(args[4], ignoreCase: true) : default;
             var shape = args.Length > 5 ? Enum.Parse<HeapShape>(args[5], ignoreCase: true) : default;
             HeapGraphPhases.Run(Arg(args, 1, 10_000_000), Arg(args, 2, 4_000), Arg(args, 3, 3), algorithm, shape);
+            return 0;
+        }
+        if (args.Length >= 3 && args[0] == "sites")
+        {
+            SiteSeries.Run(args[1], args[2]);
+            return 0;
+        }
+        if (args.Length >= 1 && args[0] == "simulate-bounded")
+        {
+            BoundedSiteSimulation.Run(Arg(args, 1, 2000), args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0,
+                args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 0.05 / 171);
             return 0;
         }
         if (args.Length >= 2 && args[0] == "phases")

@@ -207,6 +207,7 @@ public static class LeakAnalyzer
         }
 
         var floors = new double[sites];
+        var perSampleOf = new double[sites];
         var movers = new List<(int Site, double Range)>();
         for (int site = 0; site < sites; site++)
         {
@@ -215,6 +216,7 @@ public static class LeakAnalyzer
             // snapshot (the level the series reaches bounds the noise anywhere in the window):
             // SamplingNoiseZ·w·√k_max bytes.
             double perSample = samples[site] > 0 ? sum[site] / samples[site] : period;
+            perSampleOf[site] = perSample;
             double sampling = o.SamplingNoiseZ * perSample * Math.Sqrt(Math.Max(1, mostSamples[site]));
             floors[site] = Math.Max(period, sampling);
             double band = Math.Max(floors[site], o.RelativeNoise * Math.Max(Math.Abs(min[site]), Math.Abs(max[site])));
@@ -236,9 +238,24 @@ public static class LeakAnalyzer
         {
             int site = movers[i].Site;
             heap.CopyInuseSpace(site, y);
-            fits[i] = TrendClassifier.Classify(x, y, floors[site], o);
+            fits[i] = TrendClassifier.Classify(x, y, floors[site], o, perSampleOf[site]);
             return y;
         }, _ => { });
+        // A profile has hundreds of sites, and over a short window a few bounded ones wander by
+        // three or four standard deviations of counting noise by chance (a cache that replaces
+        // itself several times over the hunt). So the counting tests are corrected together, as
+        // many tests as the profile has sites (Benjamini–Hochberg at Significance; sites not
+        // fitted count as p = 1), and a Growth whose test falls above the cut-off is judged again
+        // with it: it may still be Growth that started late, or a Plateau, or Flat.
+        double cutoff = BenjaminiHochberg.Cutoff(fits.Where(f => f.Kind == TrendKind.Growth).Select(f => f.CountP).ToArray(), sites, o.Significance);
+        var y1 = new double[n];
+        for (int i = 0; i < fitted; i++)
+        {
+            if (fits[i].Kind != TrendKind.Growth || fits[i].CountP <= cutoff) continue;
+            int site = movers[i].Site;
+            heap.CopyInuseSpace(site, y1);
+            fits[i] = TrendClassifier.Classify(x, y1, floors[site], o, perSampleOf[site], cutoff);
+        }
         for (int i = 0; i < movers.Count; i++)
         {
             int site = movers[i].Site;

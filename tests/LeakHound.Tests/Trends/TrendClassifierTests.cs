@@ -110,4 +110,26 @@ public class TrendClassifierTests
         var small = Classify(Enumerable.Range(0, 10).Select(i => 100.0 * i).ToArray(), floor: 450);
         Assert.True(small.Confidence < ten.Confidence);
     }
+
+    [Fact]
+    public void AWanderOfAFewSampledObjectsIsNotGrowth()
+    {
+        // Sampled objects of a bounded site over eleven snapshots: successive profiles see mostly
+        // the same objects, so Mann–Kendall takes the wander for a trend (p = 0.0008). As counts it
+        // is nothing: the fitted line (slope 1/3, start the median of y − x/3 = 2) goes from 2 to
+        // 5.33 objects, z = 3.33/√7.33 = 1.23, p = 0.11 (worked by hand).
+        double[] k = [2, 3, 2, 3, 3, 4, 4, 3, 5, 5, 6];
+        var x = Minutes(k.Length);
+        Assert.True(MannKendall.Test(k).PIncreasing < 0.001);
+        Assert.Equal(TrendKind.Growth, TrendClassifier.Classify(x, k, 1, Options).Kind);
+        var counted = TrendClassifier.Classify(x, k, 1, Options, countUnit: 1);
+        Assert.NotEqual(TrendKind.Growth, counted.Kind);
+        Assert.Equal(0, counted.Confidence);
+        // Ten times as many objects, the same shape: now the counts say it too (z = 33.3/√73.3 = 3.9).
+        var many = TrendClassifier.Classify(x, k.Select(v => v * 10).ToArray(), 1, Options, countUnit: 1);
+        Assert.Equal(TrendKind.Growth, many.Kind);
+        Assert.Equal(NormalDistribution.UpperTail(100 / 3.0 / Math.Sqrt(220 / 3.0)), many.CountP, 9);
+        // A caller that compares many sites can ask for more: the same growth, held to 1e-6, is not Growth.
+        Assert.NotEqual(TrendKind.Growth, TrendClassifier.Classify(x, k.Select(v => v * 10).ToArray(), 1, Options, countUnit: 1, countSignificance: 1e-6).Kind);
+    }
 }

@@ -118,4 +118,34 @@ public class TrendStatisticsTests
         Assert.Equal(0.99 * 0.95 * (1 - Math.Exp(-2)), TrendClassifier.Confidence(0.01, 10, 4), 12);
         Assert.Equal(0, TrendClassifier.Confidence(0.01, 10, 0));
     }
+
+    [Fact]
+    public void CountingTestComparesTheFittedEndsAsTwoCounts()
+    {
+        double[] x = Enumerable.Range(0, 11).Select(i => (double)i).ToArray();
+        // A straight line from 3 to 7 objects: z = 4/√10 = 1.2649, P(Z > z) = 0.1030 (normal table).
+        double[] wander = x.Select(i => 3 + 0.4 * i).ToArray();
+        Assert.Equal(0.1030, TrendClassifier.CountingPIncrease(x, wander, 0.4, 4, 1), 4);
+        // The same in bytes, 4 kB an object: the unit divides out.
+        Assert.Equal(0.1030, TrendClassifier.CountingPIncrease(x, wander.Select(v => v * 4096).ToArray(), 0.4 * 4096, 4 * 4096, 4096), 4);
+        // From 0 to 10 objects: z = 10/√10 = 3.1623, P(Z > z) = 0.000783.
+        double[] leak = x.Select(i => i).ToArray();
+        Assert.Equal(0.000783, TrendClassifier.CountingPIncrease(x, leak, 1, 10, 1), 6);
+        // The start is the median of y − slope·x, so one outlier does not move it: 2 3 2 … with a 9 at the start.
+        double[] outlier = [9, 2.2, 2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6, 3.8, 4];
+        Assert.Equal(NormalDistribution.UpperTail(2 / Math.Sqrt(6)), TrendClassifier.CountingPIncrease(x, outlier, 0.2, 2, 1), 9);
+    }
+
+    [Fact]
+    public void BenjaminiHochbergCutoff()
+    {
+        // m = 4, q = 0.05: thresholds 0.0125, 0.025, 0.0375, 0.05; 0.03 ≤ 0.0375 is the largest that passes.
+        Assert.Equal(0.03, BenjaminiHochberg.Cutoff([0.5, 0.03, 0.01, 0.02], 4, 0.05));
+        // The same p-values among 100 tests: thresholds 0.0005, 0.001, 0.0015: none passes.
+        Assert.Equal(0, BenjaminiHochberg.Cutoff([0.5, 0.03, 0.01, 0.02], 100, 0.05));
+        // Step-up: 0.0009 fails its own threshold (0.0005) but the second, 0.001 ≤ 2/100 × 0.05, carries it.
+        Assert.Equal(0.001, BenjaminiHochberg.Cutoff([0.0009, 0.001], 100, 0.05));
+        Assert.Equal(0, BenjaminiHochberg.Cutoff([], 10, 0.05));
+        Assert.Throws<ArgumentException>(() => BenjaminiHochberg.Cutoff([0.1, 0.2], 1, 0.05));
+    }
 }
