@@ -117,7 +117,11 @@ public sealed class SnapshotStore : IDisposable
             if (version > StoreSchema.Version)
                 throw new InputException(path, $"a hunt store of version {version}, newer than this LeakHound reads ({StoreSchema.Version}): upgrade LeakHound");
             if (version < 1) throw new InputException(path, "a damaged hunt store: no schema version");
-            if (!readOnly) SetWriteOptions(db);
+            if (!readOnly)
+            {
+                Exec(db, null, "PRAGMA journal_mode=WAL");
+                SetWriteOptions(db);
+            }
 
             var store = new SnapshotStore(db, path, readOnly);
             store.LoadState();
@@ -298,7 +302,27 @@ public sealed class SnapshotStore : IDisposable
         return (r.GetInt32(0), r.GetInt32(1));
     });
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>
+    /// Closes the store. A writer first turns the write-ahead log back into a plain database file
+    /// (journal_mode=DELETE, which checkpoints it), so the store is one file again and reading it
+    /// later creates no -wal or -shm beside it. When a reader still has it open that cannot be done;
+    /// the store stays in WAL mode, as readable.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!ReadOnly && _db.State == System.Data.ConnectionState.Open)
+        {
+            try
+            {
+                Exec(_db, null, "PRAGMA journal_mode=DELETE");
+            }
+            catch (SqliteException)
+            {
+                // Busy: another connection reads it. Nothing is lost.
+            }
+        }
+        _db.Dispose();
+    }
 
     private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();
 

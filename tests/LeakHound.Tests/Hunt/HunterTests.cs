@@ -122,10 +122,18 @@ public sealed class HunterTests : IDisposable
         Assert.True(summary.Cancelled);
         Assert.Equal(3, summary.Taken);
         hunter.Dispose();
-        using var store = SnapshotStore.Open(Store(), readOnly: true);
-        var snapshots = store.ReadSnapshots().ToList();
-        Assert.Equal(3, snapshots.Count);
-        Assert.All(snapshots, s => Assert.True(s.Heap!.Load().SampleCount > 0 && s.Goroutines!.Count > 0));
+        // Closed, the store is one file again: the write-ahead log went back into it.
+        Assert.False(File.Exists(Store() + "-wal"));
+        Assert.False(File.Exists(Store() + "-shm"));
+        using (var store = SnapshotStore.Open(Store(), readOnly: true))
+        {
+            var snapshots = store.ReadSnapshots().ToList();
+            Assert.Equal(3, snapshots.Count);
+            Assert.All(snapshots, s => Assert.True(s.Heap!.Load().SampleCount > 0 && s.Goroutines!.Count > 0));
+        }
+        // Reading it left nothing beside it either.
+        Assert.False(File.Exists(Store() + "-wal"));
+        Assert.False(File.Exists(Store() + "-shm"));
     }
 
     [Fact]
