@@ -11,10 +11,21 @@ public enum EdgeScope
     All,
 }
 
+/// <summary>What one pass over the samples gathered: node values, and edges and tags when asked for.</summary>
+public readonly record struct GraphPass(NodeValues Values, EdgeTable? Edges, NodeTags? Tags)
+{
+    public void Deconstruct(out NodeValues values, out EdgeTable? edges)
+    {
+        values = Values;
+        edges = Edges;
+    }
+}
+
 /// <summary>
 /// One pass over the samples that adds each sample's value to the nodes of its stack (cumulative
-/// once per node per sample, flat to the leaf) and to the edges between consecutive kept nodes:
-/// pprof's newGraph, with node and edge sets as flat arrays and stamps instead of per-sample maps.
+/// once per node per sample, flat to the leaf), to the edges between consecutive kept nodes, and
+/// to the tags of wanted nodes: pprof's newGraph, with node and edge sets as flat arrays and stamps
+/// instead of per-sample maps.
 /// </summary>
 public static class GraphAccumulator
 {
@@ -22,9 +33,15 @@ public static class GraphAccumulator
     /// <param name="meanIndex">The sample value that divides it for -mean, or -1.</param>
     /// <param name="kept">Nodes to keep (others are skipped, leaving residual edges), or null for all.</param>
     /// <param name="sampleFilter">Samples to include, or null for all.</param>
-    public static (NodeValues Values, EdgeTable? Edges) Accumulate(
-        Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[]? kept, EdgeScope edges, bool[]? sampleFilter = null)
+    /// <param name="tags">Node tags to gather in the same pass (for kept nodes only), or null.</param>
+    public static GraphPass Accumulate(
+        Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[]? kept, EdgeScope edges, bool[]? sampleFilter = null,
+        TagRequest? tags = null)
     {
+        var signatures = tags is null ? null : SampleSignatures.Of(p, tags.Options);
+        TagSlots? NewSlots() => signatures is null ? null : new TagSlots(signatures, tags!.Wanted);
+        NodeTags? Tags(TagSlots? slots) => slots?.ToTags(ln.NodeCount, tags!.Options);
+
         bool[]? edgeDest = null;
         if (edges == EdgeScope.IntoInlined)
         {
@@ -36,31 +53,42 @@ public static class GraphAccumulator
                 any |= edgeDest[n];
             }
             // No kept node is ever inlined: there is no edge to record.
-            if (!any) return (Range(p, ln, valueIndex, meanIndex, kept, null, null, sampleFilter, 0, p.SampleCount), new EdgeTable());
+            if (!any)
+            {
+                var only = NewSlots();
+                return new(Range(p, ln, valueIndex, meanIndex, kept, null, null, only, sampleFilter, 0, p.SampleCount), new EdgeTable(), Tags(only));
+            }
         }
         var table = edges == EdgeScope.None ? null : new EdgeTable();
 
-        // Samples are independent: chunks are added up on each core, then summed.
+        // Samples are independent: chunks are added up on each core, then summed (tags in sample
+        // order, so they come out as from one pass).
         int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, p.SampleCount / 100_000));
         if (workers <= 1)
-            return (Range(p, ln, valueIndex, meanIndex, kept, table, edgeDest, sampleFilter, 0, p.SampleCount), table);
-        var parts = new (NodeValues Values, EdgeTable? Edges)[workers];
+        {
+            var slots = NewSlots();
+            return new(Range(p, ln, valueIndex, meanIndex, kept, table, edgeDest, slots, sampleFilter, 0, p.SampleCount), table, Tags(slots));
+        }
+        var parts = new (NodeValues Values, EdgeTable? Edges, TagSlots? Slots)[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             int from = (int)((long)p.SampleCount * w / workers), to = (int)((long)p.SampleCount * (w + 1) / workers);
             var t = table is null ? null : new EdgeTable();
-            parts[w] = (Range(p, ln, valueIndex, meanIndex, kept, t, edgeDest, sampleFilter, from, to), t);
+            var slots = NewSlots();
+            parts[w] = (Range(p, ln, valueIndex, meanIndex, kept, t, edgeDest, slots, sampleFilter, from, to), t, slots);
         });
         var values = parts[0].Values;
         for (int w = 1; w < workers; w++) values.Add(parts[w].Values);
         if (table is not null)
             foreach (var part in parts) table.AddAll(part.Edges!);
-        return (values, table);
+        var tagSlots = parts[0].Slots;
+        for (int w = 1; w < workers; w++) tagSlots?.AddAll(parts[w].Slots!);
+        return new(values, table, Tags(tagSlots));
     }
 
     private static NodeValues Range(
         Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[]? kept, EdgeTable? table, bool[]? edgeDest,
-        bool[]? sampleFilter, int fromSample, int toSample)
+        TagSlots? tags, bool[]? sampleFilter, int fromSample, int toSample)
     {
         int nodeCount = ln.NodeCount;
         var values = new NodeValues(nodeCount);
@@ -77,6 +105,7 @@ public static class GraphAccumulator
         var nodeStart = ln.Start;
         var nodeIds = ln.Node;
         int nv = p.ValueCount;
+        var wanted = tags?.Wanted;
 
         for (int s = fromSample; s < toSample; s++)
         {
@@ -85,6 +114,7 @@ public static class GraphAccumulator
             long dw = meanIndex >= 0 ? v[(long)s * nv + meanIndex] : 0;
             if (w == 0 && dw == 0) continue;
             int stamp = s + 1;
+            int sig = tags is null ? -1 : tags.SignatureOf(s);
             int parent = -1;
             bool residual = false;
             for (int i = stackStart[s + 1] - 1; i >= stackStart[s]; i--)
@@ -104,6 +134,7 @@ public static class GraphAccumulator
                         seen[n] = stamp;
                         cum[n] += w;
                         cumDiv[n] += dw;
+                        if (sig >= 0 && wanted![n]) tags!.Add(n, sig, s, w, dw, flat: false);
                     }
                     if (trackEdges && parent >= 0 && n != parent && (edgeDest is null || edgeDest[n]))
                     {
@@ -124,6 +155,7 @@ public static class GraphAccumulator
             {
                 flat[parent] += w;
                 flatDiv[parent] += dw;
+                if (sig >= 0 && wanted![parent]) tags!.Add(parent, sig, s, w, dw, flat: true);
             }
         }
         return values;

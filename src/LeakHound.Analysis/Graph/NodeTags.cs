@@ -68,66 +68,14 @@ public sealed class NodeTags
     /// <summary>
     /// Adds every sample's weight to the tags of the <paramref name="wanted"/> nodes of its stack: to
     /// their cumulative weight once per node, and to the flat weight of the leaf. A node's tags do
-    /// not depend on which other nodes a graph keeps, so they are computed once.
+    /// not depend on which other nodes a graph keeps, so they are computed once. (A graph pass over
+    /// the samples can gather them too: <see cref="GraphAccumulator.Accumulate"/>.)
     /// </summary>
-    public static NodeTags Build(Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[] wanted, NodeTagOptions o)
-    {
-        var signatures = SampleSignatures.Of(p, o);
-        // (node, signature) → slot: the weights of one node's samples with one signature, and the
-        // first such sample (a numeric tag's value is the first one seen with its name).
-        var slots = new Dictionary<long, int>();
-        var slotKey = new GrowableArray<long>(256);
-        var slotFirst = new GrowableArray<int>(256);
-        var sums = new GrowableArray<long>(1024); // flat, flatDiv, cum, cumDiv per slot
-        var seen = new int[ln.NodeCount];
-        int nv = p.ValueCount;
-        for (int s = 0; s < p.SampleCount; s++)
-        {
-            int sig = signatures.OfSample[s];
-            if (sig < 0) continue;
-            long w = p.Values[(long)s * nv + valueIndex];
-            long dw = meanIndex >= 0 ? p.Values[(long)s * nv + meanIndex] : 0;
-            if (w == 0 && dw == 0) continue;
-            int stamp = s + 1;
-            int leaf = -1;
-            for (int i = p.StackStart[s + 1] - 1; i >= p.StackStart[s]; i--)
-            {
-                var nodes = ln.NodesOf(p.Stack[i]);
-                for (int ni = nodes.Length - 1; ni >= 0; ni--)
-                {
-                    int n = nodes[ni];
-                    leaf = n;
-                    if (!wanted[n] || seen[n] == stamp) continue;
-                    seen[n] = stamp;
-                    int slot = Slot(n, sig, s);
-                    sums[slot * 4 + 2] += w;
-                    sums[slot * 4 + 3] += dw;
-                }
-            }
-            if (leaf >= 0 && wanted[leaf])
-            {
-                int slot = Slot(leaf, sig, s);
-                sums[slot * 4] += w;
-                sums[slot * 4 + 1] += dw;
-            }
-        }
-        return Expand(ln.NodeCount, signatures, slotKey.AsSpan(), slotFirst.AsSpan(), sums.AsSpan(), o);
-
-        int Slot(int n, int sig, int sample)
-        {
-            long key = ((long)n << 32) | (uint)sig;
-            if (slots.TryGetValue(key, out int slot)) return slot;
-            slot = slotKey.Count;
-            slots.Add(key, slot);
-            slotKey.Add(key);
-            slotFirst.Add(sample);
-            for (int k = 0; k < 4; k++) sums.Add(0);
-            return slot;
-        }
-    }
+    public static NodeTags Build(Profile p, LocationNodes ln, int valueIndex, int meanIndex, bool[] wanted, NodeTagOptions o) =>
+        GraphAccumulator.Accumulate(p, ln, valueIndex, meanIndex, wanted, EdgeScope.None, null, new TagRequest(wanted, o)).Tags!;
 
     /// <summary>Turns (node, signature) slots into tags, visiting slots in the order of their first sample.</summary>
-    private static NodeTags Expand(int nodeCount, SampleSignatures sigs, ReadOnlySpan<long> slotKey, ReadOnlySpan<int> slotFirst, ReadOnlySpan<long> sums, NodeTagOptions o)
+    internal static NodeTags Expand(int nodeCount, SampleSignatures sigs, ReadOnlySpan<long> slotKey, ReadOnlySpan<int> slotFirst, ReadOnlySpan<long> sums, NodeTagOptions o)
     {
         var bySample = new int[slotKey.Length];
         for (int i = 0; i < bySample.Length; i++) bySample[i] = i;
@@ -208,5 +156,58 @@ public sealed class NodeTags
         {
             for (int k = 0; k < 4; k++) weights[t * 4 + k] += add[k];
         }
+    }
+}
+
+/// <summary>Tags a graph pass should gather: for which nodes, and how they are made.</summary>
+public sealed record TagRequest(bool[] Wanted, NodeTagOptions Options);
+
+/// <summary>
+/// The weights of (node, signature) pairs met in one range of samples, in the order first met (with
+/// that first sample): what <see cref="NodeTags"/> are made of. Ranges taken in sample order merge
+/// into the same slots, in the same order, as one pass over all samples.
+/// </summary>
+internal sealed class TagSlots(SampleSignatures signatures, bool[] wanted)
+{
+    private readonly Dictionary<long, int> _slots = [];
+    private GrowableArray<long> _key = new(256);
+    private GrowableArray<int> _first = new(256);
+    private GrowableArray<long> _sums = new(1024); // flat, flatDiv, cum, cumDiv per slot
+
+    public bool[] Wanted => wanted;
+
+    /// <summary>The sample's signature, or -1 when it has no tags.</summary>
+    public int SignatureOf(int sample) => signatures.OfSample[sample];
+
+    public void Add(int node, int signature, int sample, long w, long dw, bool flat)
+    {
+        int slot = Slot(((long)node << 32) | (uint)signature, sample);
+        int k = slot * 4 + (flat ? 0 : 2);
+        _sums[k] += w;
+        _sums[k + 1] += dw;
+    }
+
+    /// <summary>Adds the slots of a later range of samples.</summary>
+    public void AddAll(TagSlots later)
+    {
+        for (int i = 0; i < later._key.Count; i++)
+        {
+            int slot = Slot(later._key[i], later._first[i]);
+            for (int k = 0; k < 4; k++) _sums[slot * 4 + k] += later._sums[i * 4 + k];
+        }
+    }
+
+    public NodeTags ToTags(int nodeCount, NodeTagOptions o) =>
+        NodeTags.Expand(nodeCount, signatures, _key.AsSpan(), _first.AsSpan(), _sums.AsSpan(), o);
+
+    private int Slot(long key, int sample)
+    {
+        if (_slots.TryGetValue(key, out int slot)) return slot;
+        slot = _key.Count;
+        _slots.Add(key, slot);
+        _key.Add(key);
+        _first.Add(sample);
+        for (int k = 0; k < 4; k++) _sums.Add(0);
+        return slot;
     }
 }

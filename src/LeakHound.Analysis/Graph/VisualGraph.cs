@@ -26,16 +26,27 @@ public static class VisualGraph
         // The edges of the graph as pprof rebuilds it over the nodes kept (all of them when kept is
         // null), residual edges standing for paths through the others.
         EdgeTable EdgesAmong(bool[]? keep) => GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, keep, EdgeScope.All).Edges!;
-        var edges = EdgesAmong(kept);
+        // Tags are needed for the nodes that can be selected: the first NodeCount in entropy order.
+        // When that is every node kept, they are gathered in the same pass as the edges.
+        NodeTags? tagsOfAll = null;
+        EdgeTable edges;
+        if (o.NodeCount <= 0 || order.Length <= o.NodeCount)
+        {
+            var pass = GraphAccumulator.Accumulate(p, ln, o.ValueIndex, o.MeanIndex, kept, EdgeScope.All, null,
+                new TagRequest(Mask(ln.NodeCount, order), tagOptions));
+            edges = pass.Edges!;
+            tagsOfAll = pass.Tags;
+        }
+        else
+            edges = EdgesAmong(kept);
         NodeOrder.SortByEntropy(order, ln, values, edges);
 
         NodeTags tags;
         int droppedEdges;
         if (o.NodeCount > 0)
         {
-            // Only the first NodeCount nodes can be selected: tags are needed for no others.
             var candidates = order[..Math.Min(o.NodeCount, order.Length)];
-            tags = NodeTags.Build(p, ln, o.ValueIndex, o.MeanIndex, Mask(ln.NodeCount, candidates), tagOptions);
+            tags = tagsOfAll ?? NodeTags.Build(p, ln, o.ValueIndex, o.MeanIndex, Mask(ln.NodeCount, candidates), tagOptions);
             tags.TrimBelow(nodeCutoff);
             edges.TrimBelow(edgeCutoff, Mask(ln.NodeCount, order));
             int selected = SelectTop(order, o.NodeCount, tags);
@@ -51,7 +62,7 @@ public static class VisualGraph
         }
         else
         {
-            tags = NodeTags.Build(p, ln, o.ValueIndex, o.MeanIndex, Mask(ln.NodeCount, order), tagOptions);
+            tags = tagsOfAll!;
             tags.TrimBelow(nodeCutoff);
             droppedEdges = edges.TrimBelow(edgeCutoff, Mask(ln.NodeCount, order));
         }
