@@ -23,8 +23,16 @@ public static class ProfileReader
 {
     public static Profile ReadFile(string path, ProfileReadOptions options)
     {
-        var data = InputBytes.ReadFile(path, options.Limits);
-        return Read(data, path, options);
+        // A gzipped profile.proto (what Go serves) is read while it is gunzipped on another thread.
+        if (InputBytes.GunzipAsItArrives(path, options.Limits) is { } arriving)
+        {
+            var (head, available, _) = arriving.WaitFor(1);
+            if (available > 0 && ProtoProfileReader.LooksLikeProto(head.AsSpan(0, available))
+                && ProtoProfileReader.TryReadAsItArrives(arriving, path, options.Limits) is { } profile)
+                return profile;
+            return Read(arriving.Finish(), path, options);
+        }
+        return Read(InputBytes.ReadFile(path, options.Limits), path, options);
     }
 
     public static Profile Read(byte[] data, string source, ProfileReadOptions options)

@@ -25,40 +25,136 @@ public static class ProtoProfileReader
     public static Profile Read(ReadOnlySpan<byte> data, string source, Limits limits)
     {
         if (data.IsEmpty) throw new InputException(source, "empty input file");
+        var walk = new FieldWalk(countSamples: false);
+        walk.Step(data, complete: true, source, limits);
+        return Finish(data, walk, source, limits);
+    }
 
-        // Walk 1: the string table, sample count and each sample's extent.
-        var strings = new GrowableArray<string>(64);
-        var sampleOffsets = new GrowableArray<int>(1024);
-        var sampleLengths = new GrowableArray<int>(1024);
-        var tableFields = new GrowableArray<int>(1024);
-        var r = new ByteReader(data, source);
-        while (!r.AtEnd)
+    /// <summary>
+    /// Reads a profile while it is still being gunzipped: walk 1, and the count of each sample's
+    /// frames and labels, follow the bytes as they arrive, so only the tables and the samples are
+    /// left when the last byte is there. Null when the bytes are not a valid profile.proto message
+    /// or could not be produced: <see cref="Read"/> on <see cref="ArrivingBytes.Finish"/>'s result
+    /// then gives exactly the error (or the other format) a read of the whole input would.
+    /// </summary>
+    public static Profile? TryReadAsItArrives(Input.ArrivingBytes input, string source, Limits limits)
+    {
+        var walk = new FieldWalk(countSamples: true);
+        try
         {
-            int fieldStart = r.Position;
-            var (field, wire) = ReadTag(ref r);
-            if (field == 6 && wire == WireBytes)
+            while (true)
             {
-                int len = ReadLength(ref r, limits.MaxStringBytes, "string");
-                if (strings.Count >= limits.MaxTableEntries) throw r.Corrupt($"more than {limits.MaxTableEntries} strings");
-                strings.Add(System.Text.Encoding.UTF8.GetString(r.ReadBytes(len)));
+                // Wait for the next megabyte or so (or the end), then walk the fields that are whole.
+                var (buffer, available, complete) = input.WaitFor(walk.Position + (1 << 20));
+                walk.Step(buffer.AsSpan(0, available), complete, source, limits);
+                if (complete) break;
             }
-            else if (field == 2 && wire == WireBytes)
+            var data = input.Finish();
+            if (data.Length == 0) return null;
+            return Finish(data, walk, source, limits);
+        }
+        catch (InputException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Walk 1 over the top-level fields, in steps over a growing prefix of the message: the string
+    /// table, each sample's extent (and, when asked, its number of frames and labels), and where the
+    /// other fields start.
+    /// </summary>
+    private sealed class FieldWalk(bool countSamples)
+    {
+        public GrowableArray<string> Strings = new(64);
+        public GrowableArray<int> SampleOffsets = new(1024);
+        public GrowableArray<int> SampleLengths = new(1024);
+        public GrowableArray<int> TableFields = new(1024);
+        public GrowableArray<int> Frames = new(countSamples ? 1024 : 0);
+        public GrowableArray<int> Labels = new(countSamples ? 1024 : 0);
+        public bool Counted => countSamples;
+        public int Position { get; private set; }
+
+        /// <summary>
+        /// Walks the fields of <paramref name="data"/> (the message's first bytes) from where the last
+        /// step stopped: all of them when <paramref name="complete"/>, else those that are whole.
+        /// </summary>
+        public void Step(ReadOnlySpan<byte> data, bool complete, string source, Limits limits)
+        {
+            int pos = Position;
+            while (pos < data.Length)
             {
-                int len = ReadLength(ref r, int.MaxValue, "sample");
-                if (sampleOffsets.Count >= limits.MaxSamples) throw r.Corrupt($"more than {limits.MaxSamples} samples");
-                sampleOffsets.Add(r.Position);
-                sampleLengths.Add(len);
-                r.Skip(len);
+                if (!complete && !IsWhole(data, pos)) break;
+                var r = new ByteReader(data[pos..], source, pos);
+                var (field, wire) = ReadTag(ref r);
+                if (field == 6 && wire == WireBytes)
+                {
+                    int len = ReadLength(ref r, limits.MaxStringBytes, "string");
+                    if (Strings.Count >= limits.MaxTableEntries) throw r.Corrupt($"more than {limits.MaxTableEntries} strings");
+                    Strings.Add(System.Text.Encoding.UTF8.GetString(r.ReadBytes(len)));
+                }
+                else if (field == 2 && wire == WireBytes)
+                {
+                    int len = ReadLength(ref r, int.MaxValue, "sample");
+                    if (SampleOffsets.Count >= limits.MaxSamples) throw r.Corrupt($"more than {limits.MaxSamples} samples");
+                    int offset = pos + r.Position;
+                    SampleOffsets.Add(offset);
+                    SampleLengths.Add(len);
+                    r.Skip(len);
+                    if (countSamples)
+                    {
+                        CountOne(data, source, offset, len, out int frames, out int labels);
+                        Frames.Add(frames);
+                        Labels.Add(labels);
+                    }
+                }
+                else
+                {
+                    TableFields.Add(pos);
+                    SkipField(ref r, wire);
+                }
+                pos += r.Position;
             }
-            else
+            Position = pos;
+        }
+
+        /// <summary>Whether the field at <paramref name="pos"/> ends within the data (false also when its tag or length is cut).</summary>
+        private static bool IsWhole(ReadOnlySpan<byte> data, int pos)
+        {
+            if (!TryVarint(data, ref pos, out ulong tag)) return false;
+            switch ((int)(tag & 7))
             {
-                tableFields.Add(fieldStart);
-                SkipField(ref r, wire);
+                case WireVarint: return TryVarint(data, ref pos, out _);
+                case WireFixed64: return data.Length - pos >= 8;
+                case WireFixed32: return data.Length - pos >= 4;
+                case WireBytes: return TryVarint(data, ref pos, out ulong len) && len <= (ulong)(data.Length - pos);
+                default: return true; // the walk reports it
             }
         }
-        string[] table = strings.ToArray();
+
+        private static bool TryVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
+        {
+            value = 0;
+            for (int shift = 0; shift < 70 && pos < data.Length; shift += 7)
+            {
+                byte b = data[pos++];
+                if (shift < 64) value |= (ulong)(b & 0x7f) << shift;
+                if (b < 0x80) return true;
+            }
+            // Cut, or longer than any varint: the latter is whole as far as waiting goes (the walk reports it).
+            return pos < data.Length;
+        }
+    }
+
+    private static Profile Finish(ReadOnlySpan<byte> data, FieldWalk walk, string source, Limits limits)
+    {
+        string[] table = walk.Strings.ToArray();
         if (table.Length == 0 || table[0].Length != 0)
             throw new InputException(source, table.Length == 0 ? "profile has no string table" : "string table does not start with the empty string");
+        var tableFields = walk.TableFields;
+        var sampleOffsets = walk.SampleOffsets;
+        var sampleLengths = walk.SampleLengths;
+        ByteReader r;
 
         // Walk 2: everything but samples and strings, visiting only those fields.
         var ctx = new TableReader(table, source, limits);
@@ -78,7 +174,16 @@ public static class ProtoProfileReader
         int[] lengths = sampleLengths.ToArray();
         var stackStart = new int[n + 1];
         var labelStart = new int[n + 1];
-        CountStacksAndLabels(data, source, offsets, lengths, stackStart, labelStart, limits);
+        if (walk.Counted)
+        {
+            walk.Frames.AsSpan().CopyTo(stackStart.AsSpan(1));
+            walk.Labels.AsSpan().CopyTo(labelStart.AsSpan(1));
+        }
+        else
+        {
+            CountStacksAndLabels(data, source, offsets, lengths, stackStart, labelStart);
+        }
+        RunningSums(source, offsets, stackStart, labelStart, limits);
         var values = new long[(long)n * nv];
         var stack = new int[stackStart[n]];
         var labels = new Label[labelStart[n]];
@@ -114,7 +219,7 @@ public static class ProtoProfileReader
     /// Counts each sample's location ids and labels, so the flat arrays are allocated once, exactly:
     /// the counts in parallel chunks, then their running sums.
     /// </summary>
-    private static unsafe void CountStacksAndLabels(ReadOnlySpan<byte> data, string source, int[] offsets, int[] lengths, int[] stackStart, int[] labelStart, Limits limits)
+    private static unsafe void CountStacksAndLabels(ReadOnlySpan<byte> data, string source, int[] offsets, int[] lengths, int[] stackStart, int[] labelStart)
     {
         fixed (byte* ptr = data)
         {
@@ -126,6 +231,11 @@ public static class ProtoProfileReader
                 for (int i = from; i < to; i++) CountOne(all, source, offsets[i], lengths[i], out stackStart[i + 1], out labelStart[i + 1]);
             });
         }
+    }
+
+    /// <summary>Turns each sample's counts (at i + 1) into where its frames and labels start, within the limits.</summary>
+    private static void RunningSums(string source, int[] offsets, int[] stackStart, int[] labelStart, Limits limits)
+    {
         long stackTotal = 0, labelTotal = 0;
         for (int i = 0; i < offsets.Length; i++)
         {
