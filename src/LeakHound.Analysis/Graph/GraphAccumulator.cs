@@ -39,7 +39,8 @@ public static class GraphAccumulator
         TagRequest? tags = null)
     {
         var signatures = tags is null ? null : SampleSignatures.Of(p, tags.Options);
-        TagSlots? NewSlots() => signatures is null ? null : new TagSlots(signatures, tags!.Wanted);
+        var (compact, wantedCount) = tags is null ? ([], 0) : TagSlots.Compact(tags.Wanted);
+        TagSlots? NewSlots() => signatures is null ? null : new TagSlots(signatures, tags!.Wanted, compact, wantedCount);
         NodeTags? Tags(TagSlots? slots) => slots?.ToTags(ln.NodeCount, tags!.Options);
 
         bool[]? edgeDest = null;

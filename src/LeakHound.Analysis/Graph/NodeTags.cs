@@ -167,21 +167,48 @@ public sealed record TagRequest(bool[] Wanted, NodeTagOptions Options);
 /// that first sample): what <see cref="NodeTags"/> are made of. Ranges taken in sample order merge
 /// into the same slots, in the same order, as one pass over all samples.
 /// </summary>
-internal sealed class TagSlots(SampleSignatures signatures, bool[] wanted)
+internal sealed class TagSlots
 {
-    private readonly Dictionary<long, int> _slots = [];
+    private readonly SampleSignatures _signatures;
+    private readonly bool[] _wanted;
+    // Slots are found by (signature, node) in a dense table: a row of cells per signature met (rows
+    // made as signatures appear), a cell per wanted node, holding slot + 1 (0: none yet). Profiles
+    // have few signatures (Go labels heap samples with one of a few dozen object sizes).
+    private readonly int[] _compact;
+    private readonly int _wantedCount;
+    private readonly int[] _rowOf;
+    private GrowableArray<int> _cells = new(256);
     private GrowableArray<long> _key = new(256);
     private GrowableArray<int> _first = new(256);
     private GrowableArray<long> _sums = new(1024); // flat, flatDiv, cum, cumDiv per slot
 
-    public bool[] Wanted => wanted;
+    public TagSlots(SampleSignatures signatures, bool[] wanted, int[] compact, int wantedCount)
+    {
+        _signatures = signatures;
+        _wanted = wanted;
+        _compact = compact;
+        _wantedCount = wantedCount;
+        _rowOf = new int[signatures.Count];
+        Array.Fill(_rowOf, -1);
+    }
+
+    /// <summary>For each node, its index among the wanted ones (-1 when not wanted), and how many are wanted.</summary>
+    public static (int[] Compact, int Count) Compact(bool[] wanted)
+    {
+        var compact = new int[wanted.Length];
+        int count = 0;
+        for (int n = 0; n < wanted.Length; n++) compact[n] = wanted[n] ? count++ : -1;
+        return (compact, count);
+    }
+
+    public bool[] Wanted => _wanted;
 
     /// <summary>The sample's signature, or -1 when it has no tags.</summary>
-    public int SignatureOf(int sample) => signatures.OfSample[sample];
+    public int SignatureOf(int sample) => _signatures.OfSample[sample];
 
     public void Add(int node, int signature, int sample, long w, long dw, bool flat)
     {
-        int slot = Slot(((long)node << 32) | (uint)signature, sample);
+        int slot = Slot(node, signature, sample);
         int k = slot * 4 + (flat ? 0 : 2);
         _sums[k] += w;
         _sums[k + 1] += dw;
@@ -192,20 +219,28 @@ internal sealed class TagSlots(SampleSignatures signatures, bool[] wanted)
     {
         for (int i = 0; i < later._key.Count; i++)
         {
-            int slot = Slot(later._key[i], later._first[i]);
+            long key = later._key[i];
+            int slot = Slot((int)(key >> 32), (int)(uint)key, later._first[i]);
             for (int k = 0; k < 4; k++) _sums[slot * 4 + k] += later._sums[i * 4 + k];
         }
     }
 
     public NodeTags ToTags(int nodeCount, NodeTagOptions o) =>
-        NodeTags.Expand(nodeCount, signatures, _key.AsSpan(), _first.AsSpan(), _sums.AsSpan(), o);
+        NodeTags.Expand(nodeCount, _signatures, _key.AsSpan(), _first.AsSpan(), _sums.AsSpan(), o);
 
-    private int Slot(long key, int sample)
+    private int Slot(int node, int signature, int sample)
     {
-        if (_slots.TryGetValue(key, out int slot)) return slot;
-        slot = _key.Count;
-        _slots.Add(key, slot);
-        _key.Add(key);
+        int row = _rowOf[signature];
+        if (row < 0)
+        {
+            row = _rowOf[signature] = _cells.Count / _wantedCount;
+            for (int i = 0; i < _wantedCount; i++) _cells.Add(0);
+        }
+        ref int cell = ref _cells[row * _wantedCount + _compact[node]];
+        if (cell != 0) return cell - 1;
+        int slot = _key.Count;
+        cell = slot + 1;
+        _key.Add(((long)node << 32) | (uint)signature);
         _first.Add(sample);
         for (int k = 0; k < 4; k++) _sums.Add(0);
         return slot;

@@ -17,6 +17,9 @@ internal sealed class SampleSignatures(int[] ofSample, string[] labelSetNames, L
 
     public ReadOnlySpan<long> NumericValues(int sig) => values[sig];
 
+    /// <summary>How many signatures there are (ids 0 to Count − 1).</summary>
+    public int Count => values.Count;
+
     public static SampleSignatures Of(Profile p, NodeTagOptions o)
     {
         int numericKey = Array.IndexOf(p.Strings, o.NumericKey);
@@ -24,6 +27,7 @@ internal sealed class SampleSignatures(int[] ofSample, string[] labelSetNames, L
         var setIds = new Dictionary<string, int>(StringComparer.Ordinal) { [""] = 0 };
         var setNames = new List<string> { "" };
         var sigIds = new Dictionary<(int Set, long First, string? Others), int>();
+        var oneValue = new Dictionary<long, int>();
         var ofSample = new int[p.SampleCount];
         var pairs = new List<string>();
         var values = new List<long>();
@@ -61,8 +65,22 @@ internal sealed class SampleSignatures(int[] ofSample, string[] labelSetNames, L
                 ofSample[s] = -1;
                 continue;
             }
+            int sig;
+            if (set == 0 && values.Count == 1)
+            {
+                // The common case (Go's heap profiles: a size and nothing else), without making a key.
+                if (!oneValue.TryGetValue(values[0], out sig))
+                {
+                    sig = sigValues.Count;
+                    oneValue.Add(values[0], sig);
+                    sigValues.Add([values[0]]);
+                    sigSet.Add(0);
+                }
+                ofSample[s] = sig;
+                continue;
+            }
             var key = (set, values.Count > 0 ? values[0] : 0, values.Count == 1 ? null : string.Join(',', values));
-            if (!sigIds.TryGetValue(key, out int sig))
+            if (!sigIds.TryGetValue(key, out sig))
             {
                 sig = sigValues.Count;
                 sigIds.Add(key, sig);
