@@ -130,7 +130,12 @@ public class HeapDumpVerbCorpusTests
         Assert.Matches(@"^\s+\+\d+\s+\+\d+\s+\d+  main\.newEntry <- main\.handleWork", After("Sampled live objects by allocation site, largest growth first:"));
         var size = Regex.Match(After("Objects by size, largest growth first:"), @"^\s+\+(\d+)\s+\+(\d+)\s+\d+  4096$");
         Assert.True(size.Success, text);
-        Assert.True(int.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture) >= more);
+        // Each request kept one 4 KB entry. Other 4 KB objects come and go meanwhile: net/http's
+        // bufio reader and writer of each connection are 4096 bytes too, so the connections open
+        // at the first dump but closed at the second (at most the capture's concurrency, 8, two
+        // buffers each) can take up to 16 from the count (one run: +998 for 1000 requests).
+        int grown = int.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.True(grown >= more - 2 * 8 && grown <= more + 2 * 8, $"4096-byte objects grew by {grown} for {more} requests:\n{text}");
     }
 
     [Fact]
