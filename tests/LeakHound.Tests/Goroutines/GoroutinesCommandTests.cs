@@ -3,6 +3,7 @@ using LeakHound.Tests.Support;
 
 namespace LeakHound.Tests.Goroutines;
 
+[Collection(LiveServices.Name)]
 public class GoroutinesCommandTests
 {
     private static string Corpus(string sample, string file) =>

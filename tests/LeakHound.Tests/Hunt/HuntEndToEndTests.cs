@@ -12,6 +12,7 @@ namespace LeakHound.Tests.Hunt;
 /// Hunts against the real sample services (samples/bin, 127.0.0.1 only): a target killed and
 /// restarted on the same port mid-hunt, cancellation, and the <c>hunt</c> command's output.
 /// </summary>
+[Collection(LiveServices.Name)]
 public sealed partial class HuntEndToEndTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lh-hunt-e2e-").FullName;

@@ -12,6 +12,7 @@ namespace LeakHound.Tests.Hunt;
 /// once. Every leaking sample's leak must be among its top 3 suspects with the verdict leak; every
 /// control must be no-leak with none of its bounded or churning sites a suspect.
 /// </summary>
+[Collection(LiveServices.Name)]
 public sealed class SampleHuntsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lh-hunts-").FullName;

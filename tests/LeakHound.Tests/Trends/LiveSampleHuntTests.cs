@@ -8,6 +8,7 @@ namespace LeakHound.Tests.Trends;
 /// 150 requests of load between them. Each hunt is analysed twice: with the services' metrics
 /// (HeapInuse, goroutines, RSS) and with the profiles alone.
 /// </summary>
+[Collection(LiveServices.Name)]
 public class LiveSampleHuntTests
 {
     private const int Snapshots = 8;
