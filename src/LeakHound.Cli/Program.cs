@@ -155,6 +155,7 @@ public static class Program
                                  granularity (default -functions)
           -noinlines             attribute inlined functions to their caller
           -drop_negative         drop nodes with negative values
+          -call_tree             dot, svg, callgrind: a node per call path (pprof's call tree)
           -symbolize=none        ignore the symbol and label lines of text profiles (as pprof does)
           -focus/-ignore/-hide/-show/-show_from/-prune_from=REGEX
                                  keep/drop samples or frames by function or file name

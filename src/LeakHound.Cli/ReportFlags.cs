@@ -19,7 +19,7 @@ public static class ReportFlags
         ["cum"] = false, ["flat"] = false,
         ["nodecount"] = true, ["nodefraction"] = true, ["edgefraction"] = true, ["trim"] = false,
         ["functions"] = false, ["filefunctions"] = false, ["files"] = false, ["lines"] = false, ["addresses"] = false,
-        ["granularity"] = true, ["noinlines"] = false, ["drop_negative"] = false, ["compact_labels"] = false,
+        ["granularity"] = true, ["noinlines"] = false, ["drop_negative"] = false, ["compact_labels"] = false, ["call_tree"] = false,
         ["symbolize"] = true, ["json"] = false, ["output"] = true, ["o"] = true,
         ["focus"] = true, ["ignore"] = true, ["hide"] = true, ["show"] = true, ["show_from"] = true, ["prune_from"] = true,
         ["tagfocus"] = true, ["tagignore"] = true, ["tagshow"] = true, ["taghide"] = true, ["relative_percentages"] = false,
@@ -132,6 +132,7 @@ public static class ReportFlags
             NoInlines = cl.Flag("noinlines"),
             DropNegative = cl.Flag("drop_negative"),
             CompactLabels = cl.Flag("compact_labels"),
+            CallTree = cl.Flag("call_tree"),
             SourcePath = cl.Get("source_path") ?? "",
             TrimPath = cl.Get("trim_path") ?? "",
         };

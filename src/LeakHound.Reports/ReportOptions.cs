@@ -24,6 +24,8 @@ public sealed record ReportOptions
     public bool NoInlines { get; init; }
     public bool DropNegative { get; init; }
     public bool CompactLabels { get; init; }
+    /// <summary>pprof's -call_tree: a node per call path instead of per function. pprof honours it in DOT and callgrind output only.</summary>
+    public bool CallTree { get; init; }
     /// <summary>pprof's -source_path: colon-separated folders where sources are searched (also trims recorded names, see <see cref="Source.SourcePaths.Trim"/>).</summary>
     public string SourcePath { get; init; } = "";
     /// <summary>pprof's -trim_path: colon-separated prefixes removed from recorded source names.</summary>

@@ -25,7 +25,7 @@ public sealed class EdgeTable
 
     public int FindOrAdd(int src, int dst, bool inline)
     {
-        long key = ((long)src << 32) | (uint)dst;
+        long key = PairKey.Of(src, dst);
         if (_ids.TryGetValue(key, out int e)) return e;
         e = _src.Count;
         _ids.Add(key, e);

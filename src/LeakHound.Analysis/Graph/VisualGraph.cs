@@ -82,7 +82,7 @@ public static class VisualGraph
     }
 
     /// <summary>pprof's selectTopNodes in visual mode: how many of the first nodes fit when each counts 1 + its flat tags (at most four).</summary>
-    private static int SelectTop(int[] order, int maxNodes, NodeTags tags)
+    internal static int SelectTop(int[] order, int maxNodes, NodeTags tags)
     {
         int count = 0;
         for (int i = 0; i < order.Length; i++)

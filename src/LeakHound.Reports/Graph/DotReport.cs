@@ -9,7 +9,8 @@ namespace LeakHound.Reports.Graph;
 /// report's header lines; one box per node, sized by its flat share and coloured by its cumulative
 /// share; tag boxes ("nodelets") under nodes whose samples carry labels or byte sizes; edges
 /// heaviest first, thick and dark by weight, dotted where they stand for a path through dropped
-/// nodes.
+/// nodes. With -call_tree, the same over the call tree (<see cref="CallTreeGraph"/>): a node per
+/// call path.
 /// </summary>
 public static class DotReport
 {
@@ -25,7 +26,9 @@ public static class DotReport
             NumericUnit = tagUnit,
             NumericName = v => Measurement.ScaledLabel(v, tagUnit, o.Unit),
         };
-        var (g, tags) = VisualGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.All), tagOptions);
+        var (g, tags) = o.CallTree
+            ? CallTreeGraph.BuildVisual(CallTree.Build(rpt.Profile, ln, rpt.ValueIndex, rpt.MeanIndex), rpt.GraphOptions(EdgeScope.All), tagOptions)
+            : VisualGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.All), tagOptions);
         rpt.SelectOutputUnit(g);
         var labels = rpt.ReportLabels(g, g.DroppedEdges, activeFilters, fullHeaders: true);
         Compose(w, rpt, g, tags, labels, Title(rpt));

@@ -8,7 +8,8 @@ namespace LeakHound.Reports.Text;
 /// The call graph in callgrind's format (for KCachegrind), as <c>go tool pprof -callgrind</c>: every
 /// node (address granularity, untrimmed) in report order with its flat value, then its calls with
 /// their weights, in the output unit; names and files compressed as "(N) name" then "(N)",
-/// addresses given relative to the previous node's when that is shorter.
+/// addresses given relative to the previous node's when that is shorter. With -call_tree, the
+/// nodes are the call tree's (<see cref="CallTree"/>): a node per call path.
 /// </summary>
 public static class CallgrindReport
 {
@@ -17,14 +18,17 @@ public static class CallgrindReport
         var o = rpt.Options;
         // pprof keeps the binary's name on every node of this report (its "ob=" lines).
         var ln = LocationNodes.Build(rpt.Profile, o.Granularity, o.NoInlines, keepObjectNames: true);
-        var g = TrimmedGraph.Build(rpt.Profile, ln, rpt.GraphOptions(EdgeScope.All) with { NodeFraction = 0, EdgeFraction = 0, NodeCount = 0 });
+        var graphOptions = rpt.GraphOptions(EdgeScope.All) with { NodeFraction = 0, EdgeFraction = 0, NodeCount = 0 };
+        CallTree? tree = o.CallTree ? CallTree.Build(rpt.Profile, ln, rpt.ValueIndex, rpt.MeanIndex) : null;
+        var g = tree is not null ? CallTreeGraph.Build(tree, graphOptions) : TrimmedGraph.Build(rpt.Profile, ln, graphOptions);
+        var infos = g.Nodes.Infos; // the tree's nodes with -call_tree
         rpt.SelectOutputUnit(g, integersOnly: true); // callgrind values are integers
-        var names = DisambiguatedNames(g);
+        var names = DisambiguatedNames(g, tree);
         var (_, outOf) = TreeReport.EdgesByNode(g);
         var printable = new Dictionary<int, string>();
         string Printable(int n)
         {
-            if (!printable.TryGetValue(n, out var s)) printable[n] = s = ln.Infos[n].PrintableName();
+            if (!printable.TryGetValue(n, out var s)) printable[n] = s = infos[n].PrintableName();
             return s;
         }
 
@@ -36,7 +40,7 @@ public static class CallgrindReport
         NodeInfo? prev = null;
         foreach (int n in g.Order)
         {
-            var info = ln.Infos[n];
+            var info = infos[n];
             if (prev is not { } p || info.Objfile != p.Objfile || info.File != p.File || info.Name != p.Name)
             {
                 w.Write('\n');
@@ -47,7 +51,7 @@ public static class CallgrindReport
             w.Write($"{Address(prev, info.Address)} {info.Lineno.ToString(CultureInfo.InvariantCulture)} {Scaled(rpt, g.Values.FlatValue(n))}\n");
             foreach (int e in TreeReport.Sorted(g.Edges!, outOf[n], Printable))
             {
-                var callee = ln.Infos[g.Edges!.Dst(e)];
+                var callee = infos[g.Edges!.Dst(e)];
                 w.Write("cfl=" + Compressed(files, callee.File) + "\n");
                 // A callee outside the graph (see TreeReport.EdgesByNode) has no name here, as in pprof.
                 w.Write("cfn=" + Compressed(functions, names.GetValueOrDefault(g.Edges.Dst(e), "")) + "\n");
@@ -84,26 +88,25 @@ public static class CallgrindReport
 
     /// <summary>
     /// Callgrind merges functions with the same file and name; nodes of different functions (pprof's
-    /// Node.Function: the node's info without address and line) under one name get " [i/n]".
+    /// Node.Function: the node's info without address and line; in a call tree, that under the
+    /// node's caller) under one name get " [i/n]", numbered in report order.
     /// </summary>
-    private static Dictionary<int, string> DisambiguatedNames(TrimmedGraph g)
+    private static Dictionary<int, string> DisambiguatedNames(TrimmedGraph g, CallTree? tree)
     {
         var infos = g.Nodes.Infos;
-        var byName = new Dictionary<(string File, string Name), Dictionary<NodeInfo, int>>();
+        var byName = new Dictionary<(string File, string Name), Dictionary<(int Caller, NodeInfo Info), int>>();
+        (int, NodeInfo) Function(int n) => (tree is null ? -1 : tree.Parent[n], infos[n] with { Address = 0, Lineno = 0 });
         foreach (int n in g.Order)
         {
             var key = (infos[n].File, infos[n].Name);
             if (!byName.TryGetValue(key, out var functions)) byName[key] = functions = [];
-            var function = infos[n] with { Address = 0, Lineno = 0 };
-            if (!functions.ContainsKey(function)) functions[function] = functions.Count;
+            functions.TryAdd(Function(n), functions.Count);
         }
         var names = new Dictionary<int, string>();
         foreach (int n in g.Order)
         {
             var functions = byName[(infos[n].File, infos[n].Name)];
-            names[n] = functions.Count > 1
-                ? $"{infos[n].Name} [{functions[infos[n] with { Address = 0, Lineno = 0 }] + 1}/{functions.Count}]"
-                : infos[n].Name;
+            names[n] = functions.Count > 1 ? $"{infos[n].Name} [{functions[Function(n)] + 1}/{functions.Count}]" : infos[n].Name;
         }
         return names;
     }

@@ -43,5 +43,9 @@ public sealed class DotCommandTests : IDisposable
 
     [Fact]
     public void UnsupportedPprofOptionIsRefused() =>
-        AssertOneLineError("unknown option -call_tree", "-call_tree", Path.Combine(TestPaths.CommittedProfiles, "cacheleak", "heap.pb.gz"));
+        AssertOneLineError("unknown option -intel_syntax", "-intel_syntax", Path.Combine(TestPaths.CommittedProfiles, "cacheleak", "heap.pb.gz"));
+
+    [Fact]
+    public void CallTreeTakesTrueOrFalse() =>
+        AssertOneLineError("option -call_tree takes true or false, not \"maybe\"", "-call_tree=maybe", Path.Combine(TestPaths.CommittedProfiles, "cacheleak", "heap.pb.gz"));
 }

@@ -130,6 +130,26 @@ public sealed class SvgGraphTests
         }
     }
 
+    /// <summary>
+    /// With -call_tree <c>leakhound svg</c> draws the call tree, as pprof's -svg does: as many boxes
+    /// and paths as pprof's <c>-dot -call_tree</c> has nodes and edges, more than the graph without it.
+    /// </summary>
+    [Theory]
+    [InlineData("lrucache", "goroutine")]
+    [InlineData("workerpool", "goroutine")]
+    public void SvgDrawsTheCallTree(string sample, string kind)
+    {
+        string profile = CorpusProfile(sample, kind);
+        var tree = DotGraph.Parse(PprofDot("-call_tree", profile));
+        Assert.True(tree.NodeIds.Count > DotGraph.Parse(PprofDot(profile)).NodeIds.Count);
+        var svg = LeakHoundCli.Run("svg", "-call_tree", profile);
+        Assert.True(svg.ExitCode == 0, svg.Stderr);
+        var doc = XDocument.Parse(svg.Stdout);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(tree.NodeIds.Count, doc.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "node"));
+        Assert.Equal(tree.Edges.Count, doc.Descendants(ns + "g").Count(e => (string?)e.Attribute("class") == "edge"));
+    }
+
     [Fact]
     public async Task SvgOpensInChromiumAndTheWheelZooms()
     {
