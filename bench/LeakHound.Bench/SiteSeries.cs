@@ -44,7 +44,6 @@ internal static class SiteSeries
             Console.WriteLine($"{heap.Function(site)} {heap.File(site)}:{heap.Line(site)}  [{string.Join(" < ", heap.Stack(site).Take(6))}]");
             Console.WriteLine($"  inuse kB: {string.Join(' ', y.Select(v => (v / 1024).ToString("F0", ic)))}");
             Console.WriteLine($"  sampled : {string.Join(' ', Enumerable.Range(0, y.Length).Select(t => heap.SampledObjects(site, t).ToString("F1", ic)))}");
-            Console.WriteLine($"  objects : {string.Join(' ', Enumerable.Range(0, y.Length).Select(t => heap.InuseObjects(site, t).ToString(ic)))}");
             Console.WriteLine($"  {fit.Kind} conf={fit.Confidence:F2} p={fit.PValue:F3} E={fit.Effect:F2} noise={fit.Noise / 1024:F0}kB floor={floor / 1024:F0}kB change={fit.Change / 1024:F0}kB");
         }
     }

@@ -23,9 +23,10 @@ namespace LeakHound.Analysis.Trends;
 /// is stored once per site, for its names. Profiles are parsed in parallel, then hashed and merged in order.
 /// </para>
 /// <para>
-/// Values are kept in one row per snapshot and value type, indexed by site, so that adding a
-/// profile writes within a few hundred kilobytes; series are read per site only for the sites
-/// that are fitted.
+/// In-use bytes and sampled objects are kept in one row per snapshot, indexed by site, so that
+/// adding a profile writes within a few hundred kilobytes; series are read per site only for the
+/// sites that are fitted. Allocated bytes (cumulative since the process started) are kept for the
+/// first and last snapshots only: their difference is all the analysis asks of them.
 /// </para>
 /// </summary>
 public sealed class HeapSiteTable
@@ -42,20 +43,21 @@ public sealed class HeapSiteTable
     // site frame, then the stack's function names.
     private GrowableArray<int> _keyData = new(1024);
     private GrowableArray<int> _keyStart = new(64);
-    // Open addressing over the 128-bit key hashes (already random: no further hashing), linear probing.
-    private ulong[] _slotH1 = new ulong[1024], _slotH2 = new ulong[1024];
-    private int[] _slotSite = NewSlots(1024);
+    // Open addressing over the 128-bit key hashes (already random: no further hashing), linear
+    // probing; a slot's hashes and site side by side, so a probe reads one cache line.
+    private Slot[] _slots = NewSlots(1024);
+
+    private struct Slot
+    {
+        public ulong H1, H2;
+        public int Site; // -1: empty
+    }
 
     // One row per snapshot, indexed by site; a row is as long as the site count once its snapshot
     // was added (sites first seen later are 0 there).
     private readonly long[][] _inuseSpace;
-    private readonly long[][] _inuseObjects;
-    private readonly long[][] _allocSpace;
     private readonly double[][] _sampled;
-
-    // The row Add is filling (zero between calls), grown with the site count.
-    private long[] _rowSpace = [], _rowObjects = [], _rowAlloc = [];
-    private double[] _rowSampled = [];
+    private long[] _allocFirst = [], _allocLast = [];
 
     public HeapSiteTable(int snapshots)
     {
@@ -66,12 +68,10 @@ public sealed class HeapSiteTable
         Period = new double[snapshots];
         TotalInuseSpace = new double[snapshots];
         _inuseSpace = new long[snapshots][];
-        _inuseObjects = new long[snapshots][];
-        _allocSpace = new long[snapshots][];
         _sampled = new double[snapshots][];
         for (int t = 0; t < snapshots; t++)
         {
-            _inuseSpace[t] = _inuseObjects[t] = _allocSpace[t] = [];
+            _inuseSpace[t] = [];
             _sampled[t] = [];
         }
     }
@@ -90,11 +90,11 @@ public sealed class HeapSiteTable
     /// <summary>Site <paramref name="site"/>'s in-use bytes in snapshot <paramref name="t"/> (0 where absent).</summary>
     public long InuseSpace(int site, int t) => At(_inuseSpace[t], site);
 
-    /// <summary>In-use objects (scaled estimates, as the profile gives them).</summary>
-    public long InuseObjects(int site, int t) => At(_inuseObjects[t], site);
-
-    /// <summary>Bytes allocated since the process started (cumulative).</summary>
-    public long AllocSpace(int site, int t) => At(_allocSpace[t], site);
+    /// <summary>
+    /// Bytes the site allocated between the first and the last snapshot (alloc_space is cumulative
+    /// since the process started; a site absent from a snapshot counts 0 there).
+    /// </summary>
+    public long AllocatedFirstToLast(int site) => At(_allocLast, site) - At(_allocFirst, site);
 
     /// <summary>
     /// How many in-use objects the runtime actually sampled: each sample's inuse_objects times
@@ -149,7 +149,7 @@ public sealed class HeapSiteTable
         public int[] FName = [], FFile = [], Unsymbolized = [];
         public bool[] FUser = [];
         public ulong[] H1 = [], H2 = [];
-        public int[] SiteFn = [], SiteFile = [], SiteLine = [];
+        public int[] SiteFn = [], SiteFile = [], SiteLine = [], SiteOf = [];
         public double[] Sampled = [];
     }
 
@@ -253,6 +253,7 @@ public sealed class HeapSiteTable
             pp.SiteFn = new int[n];
             pp.SiteFile = new int[n];
             pp.SiteLine = new int[n];
+            pp.SiteOf = new int[n];
             pp.Sampled = new double[n];
         }
         double rate = p.Period > 0 ? p.Period : 0;
@@ -305,47 +306,46 @@ public sealed class HeapSiteTable
         }
     }
 
-    /// <summary>Finds or adds each sample's site and adds its values to the snapshot's row.</summary>
+    /// <summary>
+    /// Finds or adds each sample's site, then adds the samples' values to the snapshot's rows, made
+    /// as long as the site count is once every sample has its site.
+    /// </summary>
     // Runs millions of times on the first call: compiled optimized at once, not after tiering up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Merge(PreparedProfile pp)
     {
         var p = pp.P;
         int t = pp.T;
-        if (_rowSpace.Length < SiteCount + 256)
-        {
-            int capacity = Math.Max(256, SiteCount + SiteCount / 4 + 256);
-            _rowSpace = new long[capacity];
-            _rowObjects = new long[capacity];
-            _rowAlloc = new long[capacity];
-            _rowSampled = new double[capacity];
-        }
         Period[t] = p.Period > 0 ? p.Period : 0;
         var values = p.Values;
         int vc = p.ValueCount;
-        double total = 0;
+        var siteOf = pp.SiteOf;
         for (int s = 0; s < p.SampleCount; s++)
         {
             long space = values[s * vc + pp.ISpace], objects = values[s * vc + pp.IObjects], alloc = values[s * vc + pp.IAlloc];
-            if (space == 0 && objects == 0 && alloc == 0) continue;
-            int site = FindOrAdd(pp, s);
-            _rowSpace[site] += space;
-            _rowObjects[site] += objects;
-            _rowAlloc[site] += alloc;
-            _rowSampled[site] += pp.Sampled[s];
+            siteOf[s] = space == 0 && objects == 0 && alloc == 0 ? -1 : FindOrAdd(pp, s);
+        }
+        int count = SiteCount;
+        var space1 = new long[count];
+        var sampled = new double[count];
+        bool first = t == 0, last = t == Snapshots - 1;
+        var alloc1 = first || last ? new long[count] : null;
+        double total = 0;
+        for (int s = 0; s < p.SampleCount; s++)
+        {
+            int site = siteOf[s];
+            if (site < 0) continue;
+            long space = values[s * vc + pp.ISpace];
+            space1[site] += space;
+            sampled[site] += pp.Sampled[s];
+            if (alloc1 is not null) alloc1[site] += values[s * vc + pp.IAlloc];
             total += space;
         }
         TotalInuseSpace[t] = total;
-        int count = SiteCount;
-        _inuseSpace[t] = _rowSpace.AsSpan(0, count).ToArray();
-        _inuseObjects[t] = _rowObjects.AsSpan(0, count).ToArray();
-        _allocSpace[t] = _rowAlloc.AsSpan(0, count).ToArray();
-        _sampled[t] = _rowSampled.AsSpan(0, count).ToArray();
-        // The scratch row is kept (zeroed) for the next profile.
-        Array.Clear(_rowSpace, 0, count);
-        Array.Clear(_rowObjects, 0, count);
-        Array.Clear(_rowAlloc, 0, count);
-        Array.Clear(_rowSampled, 0, count);
+        _inuseSpace[t] = space1;
+        _sampled[t] = sampled;
+        if (first) _allocFirst = alloc1!;
+        if (last) _allocLast = alloc1!;
     }
 
     private void Roll(ref LocationStep step, int name)
@@ -363,46 +363,42 @@ public sealed class HeapSiteTable
     private int FindOrAdd(PreparedProfile pp, int s)
     {
         ulong h1 = pp.H1[s], h2 = pp.H2[s];
-        int mask = _slotSite.Length - 1;
+        var slots = _slots;
+        int mask = slots.Length - 1;
         for (int i = (int)(h1 & (ulong)mask); ; i = (i + 1) & mask)
         {
-            int site = _slotSite[i];
-            if (site < 0)
+            ref var slot = ref slots[i];
+            if (slot.Site < 0)
             {
-                site = SiteCount;
-                _slotH1[i] = h1;
-                _slotH2[i] = h2;
-                _slotSite[i] = site;
+                int site = SiteCount;
+                slot = new Slot { H1 = h1, H2 = h2, Site = site };
                 StoreKey(pp, s);
-                EnsureRowCapacity();
                 // At most half full, so probes stay short.
-                if (2 * SiteCount > _slotSite.Length) GrowSlots();
+                if (2 * SiteCount > slots.Length) GrowSlots();
                 return site;
             }
-            if (_slotH1[i] == h1 && _slotH2[i] == h2) return site;
+            if (slot.H1 == h1 && slot.H2 == h2) return slot.Site;
         }
     }
 
     private void GrowSlots()
     {
-        var (h1s, h2s, sites) = (_slotH1, _slotH2, _slotSite);
-        int size = sites.Length * 2, mask = size - 1;
-        _slotH1 = new ulong[size];
-        _slotH2 = new ulong[size];
-        _slotSite = NewSlots(size);
-        for (int j = 0; j < sites.Length; j++)
+        var old = _slots;
+        _slots = NewSlots(old.Length * 2);
+        int mask = _slots.Length - 1;
+        foreach (var slot in old)
         {
-            if (sites[j] < 0) continue;
-            int i = (int)(h1s[j] & (ulong)mask);
-            while (_slotSite[i] >= 0) i = (i + 1) & mask;
-            (_slotH1[i], _slotH2[i], _slotSite[i]) = (h1s[j], h2s[j], sites[j]);
+            if (slot.Site < 0) continue;
+            int i = (int)(slot.H1 & (ulong)mask);
+            while (_slots[i].Site >= 0) i = (i + 1) & mask;
+            _slots[i] = slot;
         }
     }
 
-    private static int[] NewSlots(int size)
+    private static Slot[] NewSlots(int size)
     {
-        var slots = new int[size];
-        Array.Fill(slots, -1);
+        var slots = new Slot[size];
+        for (int i = 0; i < size; i++) slots[i].Site = -1;
         return slots;
     }
 
@@ -424,16 +420,6 @@ public sealed class HeapSiteTable
             foreach (var line in p.LocationLines(loc)) _keyData.Add(line.Function >= 0 ? pp.FName[line.Function] : empty);
         }
         _keyStart.Add(_keyData.Count);
-    }
-
-    private void EnsureRowCapacity()
-    {
-        if (SiteCount <= _rowSpace.Length) return;
-        int capacity = _rowSpace.Length * 2;
-        Array.Resize(ref _rowSpace, capacity);
-        Array.Resize(ref _rowObjects, capacity);
-        Array.Resize(ref _rowAlloc, capacity);
-        Array.Resize(ref _rowSampled, capacity);
     }
 
     private static long At(long[] row, int site) => site < row.Length ? row[site] : 0;

@@ -269,7 +269,7 @@ public static class LeakAnalyzer
 
         Item WithChurn(int site, TrendFit fit, double meanInuse, double current)
         {
-            double allocated = heap.AllocSpace(site, n - 1) - heap.AllocSpace(site, 0);
+            double allocated = heap.AllocatedFirstToLast(site);
             double perMinute = span > 0 ? allocated / span : 0;
             var trend = fit.Kind;
             if (trend == TrendKind.Flat && allocated > 0 && allocated >= o.ChurnFactor * Math.Max(meanInuse, fit.Noise))
