@@ -8,7 +8,7 @@ public static class Program
 {
     /// <summary>
     /// <c>generate OUT.pb.gz [samples] [locations] [functions] [seed]</c> writes the large heap profile;
-    /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>goroutines DUMP</c> times parsing and grouping; <c>snapshot-cost</c> measures the CPU of one hunt snapshot;
+    /// <c>phases PROFILE</c> times each phase of <c>top</c> once; <c>read PROFILE [runs]</c> times gunzip and the two ways of decoding; <c>graph-passes PROFILE</c> the passes behind <c>svg</c>; <c>goroutines DUMP</c> times parsing and grouping; <c>snapshot-cost</c> measures the CPU of one hunt snapshot;
     /// <c>heapdump DUMP</c> measures the read+index throughput of a Go heap dump; <c>heapgraph DUMP</c>
     /// the object graph and dominator tree built from it;
     /// <c>heap-graph [objects] [roots] [runs] [auto|seminca|lengauertarjan] [tree|mesh]</c> times the heap graph and its dominators on a synthetic heap;
@@ -76,6 +76,16 @@ public static class Program
         {
             BoundedSiteSimulation.Run(Arg(args, 1, 2000), args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0,
                 args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 0.05 / 171);
+            return 0;
+        }
+        if (args.Length >= 2 && args[0] == "graph-passes")
+        {
+            GraphPasses.Run(args[1]);
+            return 0;
+        }
+        if (args.Length >= 2 && args[0] == "read")
+        {
+            ReadPhases.Run(args[1], Arg(args, 2, 3));
             return 0;
         }
         if (args.Length >= 2 && args[0] == "phases")
