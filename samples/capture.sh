@@ -17,6 +17,10 @@
 #   CAPTURE_WARMUP=1000     requests before the first profile set
 #   CAPTURE_MORE=1000       further requests before heap2.pb.gz
 #   CAPTURE_CONCURRENCY=8   concurrent requests while driving load
+#   CAPTURE_MINUTE=cacheleak  samples that also get a diff pair a minute apart: after
+#                           everything else, minute-apart/heap-start.pb.gz, a minute of
+#                           steady load (20 requests every half second), then
+#                           minute-apart/heap-end.pb.gz; "" for none
 set -uo pipefail
 
 src="${BASH_SOURCE[0]}"
@@ -50,6 +54,7 @@ for s in "${samples[@]}"; do
 done
 
 warmup_n="${CAPTURE_WARMUP:-1000}"
+minute_samples=" ${CAPTURE_MINUTE-cacheleak} "
 more_n="${CAPTURE_MORE:-1000}"
 conc="${CAPTURE_CONCURRENCY:-8}"
 case "${CAPTURE_HEAPDUMP:=default}" in
@@ -186,6 +191,7 @@ capture_one() {
 		"$dir"/{numgoroutine.txt,numgoroutine2.txt,metrics.txt,metrics2.txt,vars.json,capture.txt} \
 		"$dir"/{stackdump.txt,stackdump2.txt} \
 		"$dir"/{binary,heap.dump,heap2.dump,sample.stdout,sample.log,.drive}
+	rm -rf "$dir/minute-apart"
 	cp "$bin" "$dir/binary" || {
 		fail_reason="cannot copy binary"
 		return 1
@@ -290,6 +296,24 @@ capture_one() {
 	fetch stackdump2.txt /debug/stackdump || return 1
 	fetch vars.json /debug/vars || return 1
 	if [[ "$dumps" == *" heap2.dump "* ]]; then heapdump heap2.dump || return 1; fi
+
+	# A diff pair a minute apart under steady load (last, so the pairs above keep their spacing).
+	if [[ "$minute_samples" == *" $name "* ]]; then
+		mkdir -p "$dir/minute-apart" || return 1
+		fetch minute-apart/heap-start.pb.gz '/debug/pprof/heap?gc=1' || return 1
+		local minute_start=$SECONDS batches=0
+		while ((SECONDS - minute_start < 61)); do
+			drive 20 || {
+				fail_reason="driving the minute's load failed"
+				return 1
+			}
+			batches=$((batches + 1))
+			sleep 0.5
+		done
+		rm -f "$dir/.drive"
+		fetch minute-apart/heap-end.pb.gz '/debug/pprof/heap?gc=1' || return 1
+		echo "minute_apart=$((SECONDS - minute_start))s, $((batches * 20)) requests" >>"$dir/capture.txt"
+	fi
 
 	stop_sample
 	echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$dir/capture.txt"

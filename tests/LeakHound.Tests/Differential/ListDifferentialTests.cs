@@ -161,7 +161,7 @@ public class ListDifferentialTests
         return tmp;
     }
 
-    private static void Compare(IEnumerable<(string Regex, string[] Options, string Profile)> cases)
+    internal static void Compare(IEnumerable<(string Regex, string[] Options, string Profile)> cases)
     {
         var failures = new StringBuilder();
         int compared = 0;
