@@ -38,6 +38,11 @@ public static class Program
             AnalyzePhases.Run(args[1]);
             return 0;
         }
+        if (args.Length >= 1 && args[0] == "serve-heaps")
+        {
+            SnapshotCost.ServeAsync().GetAwaiter().GetResult();
+            return 0;
+        }
         if (args.Length >= 1 && args[0] == "snapshot-cost")
         {
             // snapshot-cost [N STORE]: with a store path, keeps a store of N snapshots (for timing analyze).
