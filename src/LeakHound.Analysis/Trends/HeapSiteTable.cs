@@ -326,26 +326,26 @@ public sealed class HeapSiteTable
             siteOf[s] = space == 0 && objects == 0 && alloc == 0 ? -1 : FindOrAdd(pp, s);
         }
         int count = SiteCount;
-        var space1 = new long[count];
-        var sampled = new double[count];
+        var inuseRow = new long[count];
+        var sampledRow = new double[count];
         bool first = t == 0, last = t == Snapshots - 1;
-        var alloc1 = first || last ? new long[count] : null;
+        var allocRow = first || last ? new long[count] : null;
         double total = 0;
         for (int s = 0; s < p.SampleCount; s++)
         {
             int site = siteOf[s];
             if (site < 0) continue;
             long space = values[s * vc + pp.ISpace];
-            space1[site] += space;
-            sampled[site] += pp.Sampled[s];
-            if (alloc1 is not null) alloc1[site] += values[s * vc + pp.IAlloc];
+            inuseRow[site] += space;
+            sampledRow[site] += pp.Sampled[s];
+            if (allocRow is not null) allocRow[site] += values[s * vc + pp.IAlloc];
             total += space;
         }
         TotalInuseSpace[t] = total;
-        _inuseSpace[t] = space1;
-        _sampled[t] = sampled;
-        if (first) _allocFirst = alloc1!;
-        if (last) _allocLast = alloc1!;
+        _inuseSpace[t] = inuseRow;
+        _sampled[t] = sampledRow;
+        if (first) _allocFirst = allocRow!;
+        if (last) _allocLast = allocRow!;
     }
 
     private void Roll(ref LocationStep step, int name)
